@@ -1,0 +1,36 @@
+# authconform: run `make` for the list of targets.
+
+GO        ?= go
+ADDR      ?= 127.0.0.1:8080
+TEST_FLAGS ?= -race -count=1
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: run
+run: ## run every check against the embedded reference server
+	$(GO) run ./harness run
+
+.PHONY: serve
+serve: ## run the reference server on $(ADDR)
+	$(GO) run ./reference-server --addr $(ADDR)
+
+.PHONY: test
+test: ## run the unit tests and the feature suite (race detector on)
+	$(GO) test $(TEST_FLAGS) ./...
+
+.PHONY: lint
+lint: ## check formatting and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: check
+check: lint test ## what CI runs
+
+.PHONY: build
+build: ## build bin/harness and bin/reference-server
+	$(GO) build -o bin/harness ./harness
+	$(GO) build -o bin/reference-server ./reference-server

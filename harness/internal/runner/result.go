@@ -1,0 +1,146 @@
+// Package runner runs feature files against a target through the steps
+// package and collects one verdict per scenario.
+package runner
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Verdict is the outcome of one scenario or check.
+type Verdict string
+
+// Verdicts, from best to worst for a check that has several scenarios.
+const (
+	Passed    Verdict = "passed"
+	Skipped   Verdict = "skipped"
+	Pending   Verdict = "pending"
+	Undefined Verdict = "undefined"
+	Failed    Verdict = "failed"
+)
+
+// Severity tags of DESIGN.md.
+const (
+	SeveritySecurity    = "security"
+	SeverityConformance = "conformance"
+	SeverityAdvisory    = "advisory"
+)
+
+// checkIDPattern matches a check ID tag of CHECKS.md such as @T01.
+var checkIDPattern = regexp.MustCompile(`^@([A-Z][0-9]{2})$`)
+
+// refPattern matches a reference tag such as @rfc6749-5.1.
+var refPattern = regexp.MustCompile(`^@rfc([0-9]+)-([0-9A-Za-z.]+)$`)
+
+// Meta is what a scenario's tags say about the check it implements.
+type Meta struct {
+	CheckID  string   // "T01"; "" for a scenario without one
+	Severity string   // security, conformance or advisory; "" if untagged
+	Needs    []string // capabilities, without the "needs-" prefix
+	Refs     []string // "RFC 6749 §5.1"
+}
+
+// ParseTags reads a scenario's tags.
+func ParseTags(tags []string) Meta {
+	var m Meta
+	for _, t := range tags {
+		switch {
+		case checkIDPattern.MatchString(t):
+			m.CheckID = t[1:]
+		case t == "@"+SeveritySecurity || t == "@"+SeverityConformance || t == "@"+SeverityAdvisory:
+			m.Severity = t[1:]
+		case strings.HasPrefix(t, "@needs-"):
+			m.Needs = append(m.Needs, strings.TrimPrefix(t, "@needs-"))
+		default:
+			if sm := refPattern.FindStringSubmatch(t); sm != nil {
+				m.Refs = append(m.Refs, "RFC "+sm[1]+" §"+sm[2])
+			}
+		}
+	}
+	return m
+}
+
+// Required reports whether a failure of the check fails the run: every
+// severity but advisory (DESIGN.md, Verdicts).
+func (m Meta) Required() bool { return m.Severity != SeverityAdvisory }
+
+// ScenarioResult is the verdict of one scenario (one example row of an
+// outline).
+type ScenarioResult struct {
+	Meta
+	Name    string
+	URI     string
+	Verdict Verdict
+	// Expected, Got, Method, Path and Status describe a failure found by
+	// a check step; Message is the (redacted) error for any other failure
+	// or the reason for a skip.
+	Expected string
+	Got      string
+	Method   string
+	Path     string
+	Status   int
+	Message  string
+}
+
+// CheckResult is the verdict of one check over all its scenarios.
+type CheckResult struct {
+	Meta
+	Verdict   Verdict
+	Scenarios []ScenarioResult
+}
+
+// FirstFailure returns the first failed scenario of the check, if any.
+func (c CheckResult) FirstFailure() (ScenarioResult, bool) {
+	for _, s := range c.Scenarios {
+		if s.Verdict == Failed {
+			return s, true
+		}
+	}
+	return ScenarioResult{}, false
+}
+
+var verdictRank = map[Verdict]int{Passed: 0, Skipped: 1, Pending: 2, Undefined: 3, Failed: 4}
+
+// ByCheck groups scenario results by check ID, in ID order; scenarios
+// without a check ID are grouped under their own names.
+func ByCheck(results []ScenarioResult) []CheckResult {
+	index := map[string]int{}
+	var checks []CheckResult
+	for _, r := range results {
+		key := r.CheckID
+		if key == "" {
+			key = "~" + r.URI + ":" + r.Name
+		}
+		i, ok := index[key]
+		if !ok {
+			i = len(checks)
+			index[key] = i
+			checks = append(checks, CheckResult{Meta: r.Meta, Verdict: r.Verdict})
+		}
+		c := &checks[i]
+		c.Scenarios = append(c.Scenarios, r)
+		if verdictRank[r.Verdict] > verdictRank[c.Verdict] {
+			c.Verdict = r.Verdict
+		}
+	}
+	sort.SliceStable(checks, func(a, b int) bool {
+		return sortKey(checks[a]) < sortKey(checks[b])
+	})
+	return checks
+}
+
+// checkOrder sorts checks by catalogue section: token endpoint, bearer
+// usage, forgery, expiry, refresh, discovery, transport.
+const checkOrder = "TBFERDX"
+
+func sortKey(c CheckResult) string {
+	if c.CheckID == "" {
+		return "~" + c.Scenarios[0].Name
+	}
+	i := strings.IndexByte(checkOrder, c.CheckID[0])
+	if i < 0 {
+		i = len(checkOrder)
+	}
+	return string(rune('a'+i)) + c.CheckID[1:]
+}

@@ -1,0 +1,158 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"sync"
+	"testing"
+
+	"github.com/cucumber/godog"
+
+	"github.com/authconform/authconform/features"
+	"github.com/authconform/authconform/steps"
+)
+
+// DefaultConcurrency is how many scenarios run at once unless told
+// otherwise. Scenarios are independent by design (each has its own state),
+// and most of their time is spent waiting on the target.
+const DefaultConcurrency = 4
+
+// ErrSuiteSetup means godog refused the run before any scenario started:
+// unparsable feature files or a bad option. godog has already printed why
+// to stderr.
+var ErrSuiteSetup = errors.New("the feature files could not be loaded")
+
+// Options configure one run.
+type Options struct {
+	// Suite drives the target. Required.
+	Suite *steps.Suite
+	// FS and Paths locate the feature files. Default: the built-in ones.
+	FS    fs.FS
+	Paths []string
+	// Tags is a godog tag expression selecting scenarios.
+	Tags string
+	// Concurrency is how many scenarios run at once. Default
+	// DefaultConcurrency.
+	Concurrency int
+	// Format is the godog formatter for Output, "pretty" by default.
+	Format   string
+	Output   io.Writer
+	NoColors bool
+	// Randomize shuffles scenarios with this seed when not 0 (-1: pick one).
+	Randomize     int64
+	StopOnFailure bool
+	// TestingT, when set, runs each scenario as a subtest of it.
+	TestingT *testing.T
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Scenarios []ScenarioResult
+	Checks    []CheckResult
+}
+
+// Run runs the selected scenarios against opts.Suite's target and returns
+// their verdicts. An error means the run could not start.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	if opts.FS == nil {
+		opts.FS, opts.Paths = features.FS, []string{"."}
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Format == "" {
+		opts.Format = "pretty"
+	}
+	if opts.Output == nil {
+		opts.Output = io.Discard
+	}
+
+	var c collector
+	suite := godog.TestSuite{
+		Name: "authconform",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			opts.Suite.InitializeScenario(sc)
+			sc.After(c.after)
+		},
+		Options: &godog.Options{
+			Format:         opts.Format,
+			Output:         opts.Output,
+			NoColors:       opts.NoColors,
+			Paths:          opts.Paths,
+			FS:             opts.FS,
+			Tags:           opts.Tags,
+			Concurrency:    opts.Concurrency,
+			Randomize:      opts.Randomize,
+			StopOnFailure:  opts.StopOnFailure,
+			Strict:         true,
+			DefaultContext: ctx,
+			TestingT:       opts.TestingT,
+		},
+	}
+	if status := suite.Run(); status == 2 {
+		return Result{}, ErrSuiteSetup
+	}
+	results := c.results()
+	return Result{Scenarios: results, Checks: ByCheck(results)}, nil
+}
+
+// collector records each scenario's verdict; scenarios may end
+// concurrently.
+type collector struct {
+	mu      sync.Mutex
+	entries []ScenarioResult
+}
+
+func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
+	tags := make([]string, len(sc.Tags))
+	for i, t := range sc.Tags {
+		tags[i] = t.Name
+	}
+	r := ScenarioResult{Meta: ParseTags(tags), Name: sc.Name, URI: sc.Uri}
+	r.Verdict, r.Message = verdictOf(err)
+	var ce *steps.CheckError
+	if errors.As(err, &ce) {
+		r.Expected, r.Got = ce.Expected, ce.Got
+		r.Method, r.Path, r.Status = ce.Method, ce.Path, ce.Status
+	}
+
+	c.mu.Lock()
+	c.entries = append(c.entries, r)
+	c.mu.Unlock()
+	// The scenario's error is already its verdict; returning it again would
+	// make godog print it twice.
+	return ctx, nil
+}
+
+func (c *collector) results() []ScenarioResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]ScenarioResult(nil), c.entries...)
+}
+
+// verdictOf maps a scenario's error to its verdict and a message.
+func verdictOf(err error) (Verdict, string) {
+	switch {
+	case err == nil:
+		return Passed, ""
+	case errors.Is(err, godog.ErrSkip):
+		return Skipped, skipReason(err)
+	case errors.Is(err, godog.ErrPending):
+		return Pending, err.Error()
+	case errors.Is(err, godog.ErrUndefined), errors.Is(err, godog.ErrAmbiguous):
+		return Undefined, err.Error()
+	default:
+		return Failed, err.Error()
+	}
+}
+
+// skipReason strips godog's "skipped" sentinel text from a wrapped skip.
+func skipReason(err error) string {
+	msg := err.Error()
+	if msg == godog.ErrSkip.Error() {
+		return ""
+	}
+	return msg
+}

@@ -1,0 +1,85 @@
+package steps
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"regexp"
+	"strings"
+)
+
+// Secret holds a password, client secret, key or token. Its String, GoString
+// and LogValue print a placeholder, so a Secret passed to fmt or slog by
+// mistake does not leak; Reveal returns the value for the wire.
+type Secret struct{ value string }
+
+// NewSecret wraps v.
+func NewSecret(v string) Secret { return Secret{value: v} }
+
+// Reveal returns the secret value. Call it only to put the value on the wire.
+func (s Secret) Reveal() string { return s.value }
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.value == "" }
+
+// String implements fmt.Stringer with a fingerprint of the value.
+func (s Secret) String() string { return Fingerprint(s.value) }
+
+// GoString implements fmt.GoStringer, which %#v uses.
+func (s Secret) GoString() string { return s.String() }
+
+// LogValue implements slog.LogValuer.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// MarshalText keeps the value out of JSON, YAML and other encodings.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// jwtPattern matches anything shaped like a compact JWS or JWE: a base64url
+// JSON header ("eyJ") followed by at least one more dot-separated segment.
+var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*)+`)
+
+// Fingerprint returns a short, non-reversible label for a secret: a JWT
+// keeps its first six characters, which are its public header prefix, and
+// anything else shows none of its characters. The SHA-256 prefix lets two
+// reports name the same value without showing it.
+func Fingerprint(v string) string {
+	if v == "" {
+		return "[empty]"
+	}
+	sum := sha256.Sum256([]byte(v))
+	digest := hex.EncodeToString(sum[:3])
+	if strings.HasPrefix(v, "eyJ") && len(v) > 6 {
+		return v[:6] + "…[jwt sha256:" + digest + "]"
+	}
+	return "[secret sha256:" + digest + "]"
+}
+
+// Redactor scrubs secrets from text meant for people: every JWT-shaped
+// string and every value it was told about is replaced by its fingerprint.
+// The zero value scrubs JWTs only. It is not safe for concurrent use; each
+// scenario has its own.
+type Redactor struct {
+	secrets []string
+}
+
+// Add registers values to scrub. Values shorter than two characters are
+// ignored: replacing every occurrence of one character would leave the text
+// unreadable while hiding nothing.
+func (r *Redactor) Add(values ...string) {
+	for _, v := range values {
+		if len(v) >= 2 {
+			r.secrets = append(r.secrets, v)
+		}
+	}
+}
+
+// Scrub returns s with every secret replaced by its fingerprint.
+func (r *Redactor) Scrub(s string) string {
+	s = jwtPattern.ReplaceAllStringFunc(s, Fingerprint)
+	for _, v := range r.secrets {
+		if strings.Contains(s, v) {
+			s = strings.ReplaceAll(s, v, Fingerprint(v))
+		}
+	}
+	return s
+}

@@ -1,0 +1,266 @@
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/go-resty/resty/v2"
+	"github.com/tidwall/gjson"
+)
+
+// Suite is the state shared by every scenario of one run against one
+// target: the HTTP client and a cache of the valid user's access token.
+// Scenario state lives in a scenario of its own.
+type Suite struct {
+	target Target
+	http   *resty.Client
+
+	mu       sync.Mutex
+	token    string
+	tokenExp time.Time
+}
+
+// New validates t and prepares a suite for it.
+func New(t Target) (*Suite, error) {
+	t, err := t.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	hc := t.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	client := resty.NewWithClient(hc).
+		SetBaseURL(t.BaseURL).
+		SetTimeout(t.Timeout).
+		SetHeaders(t.Headers).
+		SetLogger(quietLogger{}).
+		SetDisableWarn(true).
+		// The harness reports what the target answers; it never follows a
+		// redirect, so credentials are never sent to another host.
+		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}))
+	return &Suite{target: t, http: client}, nil
+}
+
+// Close releases the suite's idle connections.
+func (s *Suite) Close() { s.http.GetClient().CloseIdleConnections() }
+
+// Target returns the suite's target with its defaults filled in.
+func (s *Suite) Target() Target { return s.target }
+
+// InitializeScenario registers every step for one scenario. godog calls it
+// once per scenario, so the state it creates is the scenario's own.
+func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
+	st := &scenario{suite: s, marker: newMarker()}
+	st.redact.Add(s.target.Password.Reveal())
+	register(sc, st)
+}
+
+// scenario is the state of one running scenario.
+type scenario struct {
+	suite  *Suite
+	marker string // unique per scenario, for values that must not collide
+	redact Redactor
+	token  string    // the access token the scenario works with
+	last   *exchange // the latest request and its response
+}
+
+// exchange is one request and the response it got.
+type exchange struct {
+	method string
+	path   string
+	status int
+	header http.Header
+	body   []byte
+}
+
+// CheckError is a step's finding that the target did not answer as the
+// check expects. Its fields are already redacted.
+type CheckError struct {
+	Method   string // of the request that got the unexpected answer
+	Path     string
+	Status   int
+	Expected string
+	Got      string
+}
+
+func (e *CheckError) Error() string {
+	return fmt.Sprintf("%s %s → %d: expected %s, got %s", e.Method, e.Path, e.Status, e.Expected, e.Got)
+}
+
+// mismatch reports that the latest response did not meet an expectation.
+func (st *scenario) mismatch(expected, got string) error {
+	if st.last == nil {
+		return fmt.Errorf("expected %s, but no request was sent in this scenario", expected)
+	}
+	return &CheckError{
+		Method:   st.last.method,
+		Path:     st.redact.Scrub(st.last.path),
+		Status:   st.last.status,
+		Expected: st.redact.Scrub(expected),
+		Got:      st.redact.Scrub(got),
+	}
+}
+
+// request is one HTTP request to send to the target.
+type request struct {
+	method string
+	path   string // relative to the base URL, query included
+	header http.Header
+	form   string // raw application/x-www-form-urlencoded body, if any
+}
+
+// send performs r and records the exchange as the scenario's latest.
+func (st *scenario) send(ctx context.Context, r request) error {
+	req := st.suite.http.R().SetContext(ctx)
+	for k, vs := range r.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if r.form != "" {
+		req.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(r.form)
+	}
+	resp, err := req.Execute(r.method, r.path)
+	if err != nil {
+		return fmt.Errorf("%s %s: %s", r.method, st.redact.Scrub(r.path), st.redact.Scrub(transportError(err)))
+	}
+	st.last = &exchange{
+		method: r.method,
+		path:   r.path,
+		status: resp.StatusCode(),
+		header: resp.Header(),
+		body:   resp.Body(),
+	}
+	return nil
+}
+
+// transportError describes a failure to get any response, without the
+// full URL that net/http puts in its errors.
+func transportError(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "no response before the timeout"
+	}
+	return "no response: " + err.Error()
+}
+
+// json returns the JSON value at path in the latest response body, using
+// gjson path syntax.
+func (st *scenario) json(path string) gjson.Result {
+	if st.last == nil || !gjson.ValidBytes(st.last.body) {
+		return gjson.Result{}
+	}
+	return gjson.GetBytes(st.last.body, path)
+}
+
+// accessToken returns a valid access token for the target's user, from the
+// suite's cache while it has more than a minute to live. Scenarios that only
+// read with a token share it; scenarios that must own theirs log in afresh.
+func (s *Suite) accessToken(ctx context.Context, st *scenario) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.token != "" && time.Until(s.tokenExp) > time.Minute {
+		st.redact.Add(s.token)
+		return s.token, nil
+	}
+	token, lifetime, err := st.login(ctx)
+	if err != nil {
+		return "", err
+	}
+	s.token, s.tokenExp = token, time.Now().Add(lifetime)
+	return token, nil
+}
+
+// login gets a fresh access token with the target's valid credentials.
+func (st *scenario) login(ctx context.Context) (string, time.Duration, error) {
+	if err := st.send(ctx, st.passwordGrant(nil)); err != nil {
+		return "", 0, err
+	}
+	if st.last.status != http.StatusOK {
+		return "", 0, st.mismatch("status 200 for the valid user's login", statusText(st.last.status))
+	}
+	token := st.json("access_token")
+	if token.Type != gjson.String || token.String() == "" {
+		return "", 0, st.mismatch(`a JSON string "access_token" in the login response`, describe(token))
+	}
+	lifetime := time.Duration(st.json("expires_in").Int()) * time.Second
+	if lifetime <= 0 {
+		lifetime = 5 * time.Minute // unknown: assume short, so the cache renews often
+	}
+	st.redact.Add(token.String())
+	return token.String(), lifetime, nil
+}
+
+// passwordGrant builds an RFC 6749 §4.3.2 token request with the valid
+// credentials, changed by edit (which may be nil).
+func (st *scenario) passwordGrant(edit func(url.Values)) request {
+	form := url.Values{
+		"grant_type": {"password"},
+		"username":   {st.suite.target.Username},
+		"password":   {st.suite.target.Password.Reveal()},
+	}
+	if edit != nil {
+		edit(form)
+	}
+	return request{method: http.MethodPost, path: st.suite.target.TokenPath, form: form.Encode()}
+}
+
+// expand replaces the placeholders a feature may use in a value: {token},
+// {username}, {password} and {marker}. escape encodes each substituted
+// value, for form bodies and query strings.
+func (st *scenario) expand(s string, escape func(string) string) string {
+	if escape == nil {
+		escape = func(v string) string { return v }
+	}
+	return strings.NewReplacer(
+		"{token}", escape(st.token),
+		"{username}", escape(st.suite.target.Username),
+		"{password}", escape(st.suite.target.Password.Reveal()),
+		"{marker}", escape(st.marker),
+	).Replace(s)
+}
+
+func newMarker() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return "ac" + hex.EncodeToString(b)
+}
+
+func statusText(code int) string {
+	return fmt.Sprintf("status %d", code)
+}
+
+// describe renders a JSON value found in a response for a failure message.
+func describe(r gjson.Result) string {
+	if !r.Exists() {
+		return "no such field"
+	}
+	raw := r.Raw
+	if len(raw) > 120 {
+		raw = raw[:120] + "…"
+	}
+	return raw
+}
+
+// quietLogger keeps resty from writing to stderr; the steps report through
+// their errors only.
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...any) {}
+func (quietLogger) Warnf(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}
