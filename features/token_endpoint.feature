@@ -1,4 +1,4 @@
-@token-endpoint
+@token-endpoint @needs-oauth
 Feature: Token endpoint
   The token endpoint issues bearer access tokens for the resource owner
   password credentials grant, forbids caching of what it returns, and

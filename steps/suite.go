@@ -64,6 +64,7 @@ func (s *Suite) Target() Target { return s.target }
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	st := &scenario{suite: s, marker: newMarker()}
 	st.redact.Add(s.target.Password.Reveal())
+	sc.Before(s.skipUnmetNeeds)
 	register(sc, st)
 }
 

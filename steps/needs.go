@@ -1,0 +1,87 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cucumber/godog"
+)
+
+// ErrUnmetNeed wraps godog.ErrSkip for a scenario whose @needs-* tags the
+// target does not meet; the text after it is the reason.
+var ErrUnmetNeed = fmt.Errorf("%w: unmet need", godog.ErrSkip)
+
+// skipUnmetNeeds is a Before hook: it skips a scenario whose @needs-* tags
+// the target does not meet and says why (DESIGN.md, Tags: nothing is
+// skipped silently).
+func (s *Suite) skipUnmetNeeds(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	for _, tag := range sc.Tags {
+		need, ok := strings.CutPrefix(tag.Name, "@needs-")
+		if !ok {
+			continue
+		}
+		if reason := s.unmet(need); reason != "" {
+			return ctx, fmt.Errorf("%w: @needs-%s: %s", ErrUnmetNeed, need, reason)
+		}
+	}
+	if s.target.Destructive {
+		return ctx, nil
+	}
+	for _, tag := range sc.Tags {
+		if tag.Name == "@destructive" {
+			return ctx, fmt.Errorf("%w: @destructive: destructive checks are off for this target", ErrUnmetNeed)
+		}
+	}
+	return ctx, nil
+}
+
+// unmet returns why the target lacks need, or "" when it has it.
+func (s *Suite) unmet(need string) string {
+	t := s.target
+	capability := func(c *bool, what string) string {
+		switch {
+		case c == nil:
+			return what + " was neither declared in the profile nor detected"
+		case !*c:
+			return "the target has no " + what
+		}
+		return ""
+	}
+	switch need {
+	case "key":
+		if t.SigningKey == nil {
+			return "no signing key in the profile"
+		}
+	case "wait":
+		if t.MaxWait <= 0 {
+			return "waiting checks are off (the profile's maximum wait is 0)"
+		}
+	case "oauth":
+		if t.LoginStyle != LoginForm {
+			return "the target's login is not an RFC 6749 token endpoint (login style " + t.LoginStyle + ")"
+		}
+	case "refresh":
+		return capability(t.Capabilities.Refresh, "refresh_token grant")
+	case "revocation":
+		return capability(t.Capabilities.Revocation, "revocation endpoint")
+	case "introspection":
+		return capability(t.Capabilities.Introspection, "introspection endpoint")
+	case "discovery":
+		return capability(t.Capabilities.Discovery, "authorization server metadata")
+	case "jwks":
+		return capability(t.Capabilities.JWKS, "JWKS")
+	case "scope":
+		if t.ScopedUser == nil || t.ScopedPath == "" {
+			return "no scoped user and scoped endpoint in the profile"
+		}
+		return capability(t.Capabilities.Scopes, "scope-restricted endpoint")
+	case "second-user":
+		if t.SecondUser == nil {
+			return "no second user in the profile"
+		}
+	default:
+		return "unknown need; this harness version does not know how to meet it"
+	}
+	return ""
+}
