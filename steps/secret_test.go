@@ -1,0 +1,76 @@
+package steps
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestFingerprint(t *testing.T) {
+	tests := []struct {
+		name       string
+		give       string
+		wantPrefix string
+	}{
+		{name: "jwt keeps its public header prefix", give: "eyJhbGciOiJIUzI1NiJ9.e30.sig", wantPrefix: "eyJhbG…[jwt sha256:"},
+		{name: "password shows none of its characters", give: "hunter2hunter2", wantPrefix: "[secret sha256:"},
+		{name: "empty", give: "", wantPrefix: "[empty]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Fingerprint(tt.give)
+			if !strings.HasPrefix(got, tt.wantPrefix) {
+				t.Errorf("Fingerprint(%q) = %q, want prefix %q", tt.give, got, tt.wantPrefix)
+			}
+			if tt.give != "" && strings.Contains(got, tt.give) {
+				t.Errorf("Fingerprint(%q) = %q contains the secret", tt.give, got)
+			}
+			if Fingerprint(tt.give) != got {
+				t.Errorf("Fingerprint is not deterministic")
+			}
+		})
+	}
+	if Fingerprint("a-secret") == Fingerprint("b-secret") {
+		t.Error("different secrets share a fingerprint")
+	}
+}
+
+func TestSecret_neverPrinted(t *testing.T) {
+	const value = "s3cr3t-value-xyz"
+	s := NewSecret(value)
+	var logged bytes.Buffer
+	slog.New(slog.NewJSONHandler(&logged, nil)).Info("x", "password", s)
+	text, _ := s.MarshalText()
+	for name, out := range map[string]string{
+		"%v":   fmt.Sprintf("%v", s),
+		"%s":   fmt.Sprintf("%s", s),
+		"%+v":  fmt.Sprintf("%+v", struct{ P Secret }{s}),
+		"%#v":  fmt.Sprintf("%#v", s),
+		"slog": logged.String(),
+		"text": string(text),
+	} {
+		if strings.Contains(out, value) {
+			t.Errorf("%s prints the secret: %s", name, out)
+		}
+	}
+	if s.Reveal() != value {
+		t.Errorf("Reveal() = %q, want the value", s.Reveal())
+	}
+}
+
+func TestRedactor_Scrub(t *testing.T) {
+	const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+	var r Redactor
+	r.Add("opaque-refresh-token-123", "p", "")
+	got := r.Scrub(fmt.Sprintf(`{"access_token":%q,"refresh_token":"opaque-refresh-token-123","user":"p"}`, jwt))
+	for _, leaked := range []string{jwt, "eyJzdWIiOiJ4In0", "opaque-refresh-token-123"} {
+		if strings.Contains(got, leaked) {
+			t.Errorf("Scrub left %q in %s", leaked, got)
+		}
+	}
+	if !strings.Contains(got, `"user":"p"`) {
+		t.Errorf("Scrub replaced a one-character value it was told to ignore: %s", got)
+	}
+}
