@@ -106,7 +106,8 @@ func (r *results) goals() []goal {
 	g = goal{name: "GET /secure-data: reference ÷ bare handler, req/s", target: "≥ 75%", measured: "–"}
 	if okRef && okCeil && ceil.RPS > 0 {
 		x := ref.RPS / ceil.RPS
-		g.measured = fmt.Sprintf("%.0f%% (%.0f vs %.0f req/s)", 100*x, ref.RPS, ceil.RPS)
+		g.measured = fmt.Sprintf("%.0f%% (%.0f vs %.0f req/s; server CPU/req %s vs %s)",
+			100*x, ref.RPS, ceil.RPS, us(ref.ServerCPU), us(ceil.ServerCPU))
 		g.met = boolp(x >= 0.75)
 	}
 	gs = append(gs, g)
@@ -114,7 +115,8 @@ func (r *results) goals() []goal {
 	g = goal{name: "GET /secure-data: reference ÷ FastAPI, req/s", target: "≥ 10×", measured: "–"}
 	if okRef && okFast && fast.RPS > 0 {
 		x := ref.RPS / fast.RPS
-		g.measured = fmt.Sprintf("%s (%.0f vs %.0f req/s)", ratio(x), ref.RPS, fast.RPS)
+		g.measured = fmt.Sprintf("%s (%.0f vs %.0f req/s; server CPU/req %s vs %s)",
+			ratio(x), ref.RPS, fast.RPS, us(ref.ServerCPU), us(fast.ServerCPU))
 		g.met = boolp(x >= 10)
 	}
 	gs = append(gs, g)
