@@ -30,6 +30,10 @@ lint: ## check formatting and go vet
 .PHONY: check
 check: lint test ## what CI runs
 
+.PHONY: bench
+bench: ## measure the harness and reference server beside their references (~1.5 min); writes harness/bench/RESULTS.md
+	$(GO) run ./harness/bench -out harness/bench/RESULTS.md $(BENCH_FLAGS)
+
 .PHONY: build
 build: ## build bin/harness and bin/reference-server
 	$(GO) build -o bin/harness ./harness
