@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, e env) int {
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetArgs(args)
-	root.AddCommand(newRunCommand(e), newVersionCommand(e))
+	root.AddCommand(newRunCommand(e), newVersionCommand(e), newStepsCommand(e), newLintCommand(e))
 
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -33,4 +33,6 @@ func register(sc *godog.ScenarioContext, st *scenario) {
 	sc.Then(`^the response should carry a Bearer challenge without an error$`, st.bearerChallengeWithoutError)
 	sc.Then(`^the response should carry a Bearer challenge with error "([^"]*)"$`, st.bearerChallengeWithError)
 	sc.Then(`^the response should name the authenticated user$`, st.responseNamesUser)
+
+	registerVocabulary(sc, st)
 }

@@ -1,0 +1,370 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/gherkin/go/v42"
+	messages "github.com/cucumber/messages/go/v34"
+	"github.com/spf13/cobra"
+
+	"github.com/authconform/authconform/features"
+	"github.com/authconform/authconform/steps"
+)
+
+func newLintCommand(e env) *cobra.Command {
+	var allow []string
+	cmd := &cobra.Command{
+		Use:   "lint [FILE|DIR]...",
+		Short: "Check feature files without contacting any target",
+		Long: `Check feature files before running them: Gherkin syntax errors, steps
+that no definition matches (with the closest existing steps), steps that
+several definitions match, and tags the harness does not know. Nothing is
+sent to any target.
+
+Without arguments the built-in features are checked. A directory is
+searched for *.feature files. Exit code 0 means no problem was found, 1
+that some were (each printed as FILE:LINE: what), 2 a usage error.`,
+		RunE: func(_ *cobra.Command, args []string) error {
+			return lintFeatures(e, args, allow)
+		},
+	}
+	cmd.Flags().StringSliceVar(&allow, "allow-tag", nil, "a tag your scenarios may carry besides the harness's own, such as @smoke (repeatable)")
+	return cmd
+}
+
+// finding is one problem found in a feature file.
+type finding struct {
+	path string
+	line int64
+	msg  string
+}
+
+func (f finding) String() string { return fmt.Sprintf("%s:%d: %s", f.path, f.line, f.msg) }
+
+// lintFeatures is "harness lint".
+func lintFeatures(e env, args []string, allowTags []string) error {
+	allow := map[string]bool{}
+	for _, t := range allowTags {
+		allow["@"+strings.TrimPrefix(t, "@")] = true
+	}
+	// Without arguments, the built-in features; with them, files on disk
+	// named as the user wrote them, so FILE:LINE opens in an editor.
+	fsys, root, paths := fs.FS(features.FS), "", []string{"."}
+	if len(args) > 0 {
+		fsys, root, paths = os.DirFS("/"), "/", nil
+		for _, a := range args {
+			abs, err := filepath.Abs(a)
+			if err != nil {
+				return &exitError{exitUsage, fmt.Errorf("lint %s: %w", a, err)}
+			}
+			paths = append(paths, strings.TrimPrefix(filepath.ToSlash(abs), "/"))
+		}
+	}
+	files, err := featureFiles(fsys, paths)
+	if err != nil {
+		return &exitError{exitUsage, err}
+	}
+
+	var all []finding
+	for _, name := range files {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return &exitError{exitUsage, fmt.Errorf("read %s: %w", name, err)}
+		}
+		all = append(all, lintFile(displayPath(root, name), data, steps.MatchStep, allow)...)
+	}
+	for _, f := range all {
+		fmt.Fprintln(e.stdout, f)
+	}
+	if len(all) > 0 {
+		return &exitError{exitFailed, fmt.Errorf("%d problem(s) in %d feature file(s)", len(all), len(files))}
+	}
+	fmt.Fprintf(e.stdout, "%d feature file(s): no problems found\n", len(files))
+	return nil
+}
+
+// displayPath names a file for the user: relative to the working
+// directory when it lies below it, as a built-in feature otherwise.
+func displayPath(root, name string) string {
+	if root == "" {
+		return "features/" + name
+	}
+	abs := filepath.FromSlash(root + name)
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, abs); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return abs
+}
+
+// featureFiles lists the *.feature files named by paths, searching
+// directories; a path that names nothing is an error.
+func featureFiles(fsys fs.FS, paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		info, err := fs.Stat(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("lint %s: no such file or directory", "/"+p)
+		}
+		if !info.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		err = fs.WalkDir(fsys, p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".feature") {
+				out = append(out, path)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("lint %s: %w", p, err)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("lint: no .feature files found")
+	}
+	return out, nil
+}
+
+// parseErrorLine matches one error of the gherkin parser, which keeps its
+// error types unexported and says "(line:column): message".
+var parseErrorLine = regexp.MustCompile(`^\((\d+):\d+\): (.*)$`)
+
+// matcher finds the step definitions a step text matches after a keyword.
+type matcher func(keyword, text string) []steps.StepDoc
+
+// lintFile checks one feature file.
+func lintFile(path string, data []byte, match matcher, allow map[string]bool) []finding {
+	ids := &messages.Incrementing{}
+	doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), ids.NewId)
+	if err != nil {
+		return parseFindings(path, err)
+	}
+	lines := stepLines(doc)
+	var out []finding
+	seen := map[finding]bool{}
+	add := func(f finding) {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	for _, t := range docTags(doc) {
+		if msg := checkTag(t.Name, t == featureTag(doc, t), allow); msg != "" {
+			add(finding{path, t.Location.Line, msg})
+		}
+	}
+	for _, p := range gherkin.Pickles(*doc, path, ids.NewId) {
+		for _, s := range p.Steps {
+			line := lines[s.AstNodeIds[0]]
+			if msg := checkStep(s, match); msg != "" {
+				add(finding{path, line, msg})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b finding) int { return int(a.line - b.line) })
+	return out
+}
+
+func parseFindings(path string, err error) []finding {
+	var out []finding
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if m := parseErrorLine.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			out = append(out, finding{path, n, "Gherkin syntax: " + m[2]})
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, finding{path, 1, "Gherkin syntax: " + err.Error()})
+	}
+	return out
+}
+
+// keywordOf maps a pickle step's type to the keyword it must match after.
+func keywordOf(t messages.PickleStepType) string {
+	switch t {
+	case messages.PickleStepType_CONTEXT:
+		return steps.KeywordGiven
+	case messages.PickleStepType_ACTION:
+		return steps.KeywordWhen
+	case messages.PickleStepType_OUTCOME:
+		return steps.KeywordThen
+	}
+	return steps.KeywordAny
+}
+
+// checkStep says what is wrong with one step, or "" when exactly one
+// definition matches it.
+func checkStep(s *messages.PickleStep, match matcher) string {
+	keyword := keywordOf(s.Type)
+	matches := match(keyword, s.Text)
+	switch {
+	case len(matches) == 1:
+		return ""
+	case len(matches) > 1:
+		var patterns []string
+		for _, m := range matches {
+			patterns = append(patterns, m.Pattern)
+		}
+		return fmt.Sprintf("ambiguous step: %s %s matches %d definitions:\n    %s", keyword, s.Text, len(matches), strings.Join(patterns, "\n    "))
+	}
+	if other := match(steps.KeywordAny, s.Text); len(other) > 0 {
+		return fmt.Sprintf("wrong keyword: %s %s is a %s step; move it, or start it with %s",
+			keyword, s.Text, other[0].Keyword, other[0].Keyword)
+	}
+	var hints []string
+	for _, d := range steps.ClosestSteps(s.Text, 3) {
+		hints = append(hints, fmt.Sprintf("%s %s", d.Keyword, d.Example))
+	}
+	return fmt.Sprintf("undefined step: %s %s\n    closest existing steps:\n      %s\n    (\"harness steps\" lists them all)",
+		keyword, s.Text, strings.Join(hints, "\n      "))
+}
+
+// stepLines maps the AST id of every step of doc to its line.
+func stepLines(doc *messages.GherkinDocument) map[string]int64 {
+	lines := map[string]int64{}
+	addSteps := func(ss []*messages.Step) {
+		for _, s := range ss {
+			lines[s.Id] = s.Location.Line
+		}
+	}
+	var walk func(children []*messages.FeatureChild, rules []*messages.RuleChild)
+	walk = func(children []*messages.FeatureChild, rules []*messages.RuleChild) {
+		for _, c := range children {
+			if c.Background != nil {
+				addSteps(c.Background.Steps)
+			}
+			if c.Scenario != nil {
+				addSteps(c.Scenario.Steps)
+			}
+			if c.Rule != nil {
+				walk(nil, c.Rule.Children)
+			}
+		}
+		for _, c := range rules {
+			if c.Background != nil {
+				addSteps(c.Background.Steps)
+			}
+			if c.Scenario != nil {
+				addSteps(c.Scenario.Steps)
+			}
+		}
+	}
+	if doc.Feature != nil {
+		walk(doc.Feature.Children, nil)
+	}
+	return lines
+}
+
+// featureTag returns t if it is written on doc's Feature line, else nil.
+func featureTag(doc *messages.GherkinDocument, t *messages.Tag) *messages.Tag {
+	if slices.Contains(doc.Feature.Tags, t) {
+		return t
+	}
+	return nil
+}
+
+// docTags returns every tag written in doc.
+func docTags(doc *messages.GherkinDocument) []*messages.Tag {
+	if doc.Feature == nil {
+		return nil
+	}
+	tags := slices.Clone(doc.Feature.Tags)
+	scenario := func(s *messages.Scenario) {
+		tags = append(tags, s.Tags...)
+		for _, ex := range s.Examples {
+			tags = append(tags, ex.Tags...)
+		}
+	}
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil {
+			scenario(c.Scenario)
+		}
+		if c.Rule != nil {
+			tags = append(tags, c.Rule.Tags...)
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil {
+					scenario(rc.Scenario)
+				}
+			}
+		}
+	}
+	return tags
+}
+
+// Tag shapes the harness understands (DESIGN.md, Tags).
+var (
+	checkIDTag = regexp.MustCompile(`^@[A-Z][0-9]{2}$`)
+	rfcTag     = regexp.MustCompile(`^@rfc[0-9]+(-[0-9A-Za-z.]+)?$`)
+	areaTag    = regexp.MustCompile(`^@[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	fixedTags  = []string{"@security", "@conformance", "@advisory", "@destructive", "@pending"}
+)
+
+// checkTag says what is wrong with a tag, or "" when the harness knows it.
+// On the Feature line a lowercase tag such as @orders is an area label; a
+// @needs-* tag must name a need the harness can meet or skip.
+func checkTag(name string, onFeature bool, allow map[string]bool) string {
+	if need, ok := strings.CutPrefix(name, "@needs-"); ok {
+		if slices.Contains(steps.KnownNeeds, need) {
+			return ""
+		}
+		return fmt.Sprintf("unknown need %s: use one of @needs-%s", name, strings.Join(steps.KnownNeeds, ", @needs-"))
+	}
+	known := append(slices.Clone(fixedTags), "@needs-"+strings.Join(steps.KnownNeeds, " @needs-"))
+	switch {
+	case allow[name], slices.Contains(fixedTags, name), checkIDTag.MatchString(name), rfcTag.MatchString(name):
+		return ""
+	case onFeature && areaTag.MatchString(name) && closestTag(name, known) == "":
+		return ""
+	}
+	msg := fmt.Sprintf("unknown tag %s: tags are a check ID (@T01), a severity (@security, @conformance, @advisory), @needs-*, @destructive, @pending, @rfcNNNN-S, or an area label such as @orders on the Feature line; --allow-tag adds others", name)
+	if c := closestTag(name, known); c != "" {
+		msg = fmt.Sprintf("unknown tag %s: did you mean %s?", name, c)
+	}
+	return msg
+}
+
+// closestTag returns the known tag within two edits of name, if any:
+// near misses such as @securty are typos, not area labels.
+func closestTag(name string, known []string) string {
+	var all []string
+	for _, k := range known {
+		all = append(all, strings.Fields(k)...)
+	}
+	for _, k := range all {
+		if d := editDistance(name, k); d > 0 && d <= 2 {
+			return k
+		}
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/steps"
+)
+
+// runHarness runs the CLI with args and returns its exit code and output.
+func runHarness(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, env{
+		stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" },
+	})
+	return code, stdout.String(), stderr.String()
+}
+
+func TestLint_brokenFiles(t *testing.T) {
+	tests := []struct {
+		name       string
+		givenArgs  []string
+		wantCode   int
+		wantOutput []string
+		wantAbsent []string
+	}{
+		{
+			name:      "syntax error with file and line",
+			givenArgs: []string{"lint", "testdata/lint/syntax.feature"},
+			wantCode:  exitFailed,
+			wantOutput: []string{
+				filepath.FromSlash("testdata/lint/syntax.feature") + ":5: Gherkin syntax:",
+				"got '    this line is not Gherkin'",
+			},
+		},
+		{
+			name:      "undefined step with the closest steps",
+			givenArgs: []string{"lint", "testdata/lint/steps.feature"},
+			wantCode:  exitFailed,
+			wantOutput: []string{
+				"steps.feature:7: undefined step: When I sent a GET request to \"/orders\"",
+				"      When I send a GET request to \"/orders/{{order_id}}\"",
+			},
+		},
+		{
+			name:       "step after the wrong keyword",
+			givenArgs:  []string{"lint", "testdata/lint/steps.feature"},
+			wantCode:   exitFailed,
+			wantOutput: []string{"steps.feature:9: wrong keyword: When the response status should be 200 is a Then step"},
+		},
+		{
+			name:      "unknown tags, with a suggestion for a typo",
+			givenArgs: []string{"lint", "testdata/lint/steps.feature"},
+			wantCode:  exitFailed,
+			wantOutput: []string{
+				"steps.feature:4: unknown tag @securty: did you mean @security?",
+				"steps.feature:4: unknown need @needs-magic",
+				"steps.feature:4: unknown tag @smoke",
+			},
+			wantAbsent: []string{"steps.feature:1:", "steps.feature:11:", "steps.feature:13:", "@Q01"},
+		},
+		{
+			name:       "an allowed tag is not reported",
+			givenArgs:  []string{"lint", "--allow-tag", "smoke", "testdata/lint/steps.feature"},
+			wantCode:   exitFailed,
+			wantAbsent: []string{"@smoke"},
+		},
+		{
+			name:       "a directory is searched",
+			givenArgs:  []string{"lint", "testdata/lint"},
+			wantCode:   exitFailed,
+			wantOutput: []string{"syntax.feature:5:", "steps.feature:7:"},
+			wantAbsent: []string{"clean.feature"},
+		},
+		{
+			name:       "a clean file",
+			givenArgs:  []string{"lint", "testdata/lint/clean.feature"},
+			wantCode:   exitOK,
+			wantOutput: []string{"1 feature file(s): no problems found"},
+		},
+		{
+			name:       "the built-in features and the worked examples",
+			givenArgs:  []string{"lint", "../features"},
+			wantCode:   exitOK,
+			wantOutput: []string{"no problems found"},
+		},
+		{
+			name:       "no arguments: the embedded features",
+			givenArgs:  []string{"lint"},
+			wantCode:   exitOK,
+			wantOutput: []string{"no problems found"},
+		},
+		{
+			name:      "a missing path is a usage error",
+			givenArgs: []string{"lint", "testdata/lint/missing.feature"},
+			wantCode:  exitUsage,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runHarness(t, tt.givenArgs...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d; stdout:\n%s\nstderr:\n%s", code, tt.wantCode, stdout, stderr)
+			}
+			for _, want := range tt.wantOutput {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("output lacks %q:\n%s", want, stdout)
+				}
+			}
+			for _, absent := range tt.wantAbsent {
+				if strings.Contains(stdout, absent) {
+					t.Errorf("output has %q:\n%s", absent, stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestLint_ambiguousStep feeds lintFile a matcher that finds two
+// definitions: the vocabulary itself has no ambiguous example (a steps
+// test makes sure), so the report is shown with a made-up pair.
+func TestLint_ambiguousStep(t *testing.T) {
+	twice := func(string, string) []steps.StepDoc {
+		return []steps.StepDoc{{Pattern: `^a (.*)$`}, {Pattern: `^(.*) step$`}}
+	}
+	src := []byte("Feature: f\n  Scenario: s\n    Given a step\n")
+	got := lintFile("f.feature", src, twice, nil)
+	if len(got) != 1 || got[0].line != 3 || !strings.Contains(got[0].msg, "ambiguous step: Given a step matches 2 definitions") {
+		t.Fatalf("findings %v, want one ambiguous step on line 3", got)
+	}
+}
+
+func TestSteps_listsEveryStep(t *testing.T) {
+	code, stdout, _ := runHarness(t, "steps")
+	if code != exitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, d := range steps.Vocabulary() {
+		if !strings.Contains(stdout, d.Pattern) || !strings.Contains(stdout, d.Example) {
+			t.Errorf("harness steps lacks %s or its example", d.Pattern)
+		}
+	}
+}
+
+// TestSteps_markdownIsCommitted checks that "harness steps --markdown"
+// writes the committed steps/STEPS.md.
+func TestSteps_markdownIsCommitted(t *testing.T) {
+	code, stdout, _ := runHarness(t, "steps", "--markdown")
+	if code != exitOK {
+		t.Fatalf("exit code %d", code)
+	}
+	committed, err := os.ReadFile("../steps/STEPS.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stdout != string(committed) {
+		t.Error("harness steps --markdown differs from steps/STEPS.md: run go test ./steps -run Markdown -update")
+	}
+}
