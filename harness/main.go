@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -88,7 +89,8 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	// Anything else cobra rejects (an unknown command, extra arguments) is
 	// usage.
-	fmt.Fprintf(e.stderr, "harness: %v (see 'harness --help')\n", err)
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(e.stderr, "harness: %s (see 'harness --help')\n", msg)
 	return exitUsage
 }
 

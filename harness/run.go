@@ -199,7 +199,7 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	if err != nil {
 		return err
 	}
-	run := report.Build(target.BaseURL, res.Checks, plan.areas, plan.waivers)
+	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
 	run.Seed, run.Warnings = plan.seed, warnings
 	if err := o.writeReports(e, run, plan); err != nil {
 		return &exitError{exitFailed, err}
@@ -240,7 +240,7 @@ func loadProfile(e env, flags *pflag.FlagSet, path string) (profile.Profile, err
 // so that every configuration error comes first.
 type plan struct {
 	mounts  *catalog.Mounts
-	areas   map[string]string
+	catalog report.Catalog
 	waivers map[string]string
 	seed    int64
 	format  string
@@ -272,13 +272,14 @@ func (o runOptions) plan() (plan, error) {
 	if len(expr.Select(scs)) == 0 {
 		return pl, fmt.Errorf("--tags %q: no scenario matches", o.tags)
 	}
-	pl.areas = map[string]string{}
+	pl.catalog = report.Catalog{Areas: map[string]string{}, Titles: map[string]string{}}
 	known := map[string]bool{}
 	for _, sc := range scs {
-		pl.areas[sc.URI] = sc.Area
+		pl.catalog.Areas[sc.URI] = sc.Area
 	}
 	for _, c := range catalog.Checks(scs) {
 		known[c.CheckID] = true
+		pl.catalog.Titles[c.CheckID] = c.Title
 	}
 	if o.deviations != "" {
 		if pl.waivers, err = deviations.Load(o.deviations, known); err != nil {

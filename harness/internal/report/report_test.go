@@ -38,7 +38,10 @@ func sampleRun() report.Run {
 		sc("@T09 @conformance @rfc6749-5.2", "T09 an unknown grant type is unsupported", runner.Passed),
 	})
 	r := report.Build("https://staging.example.com", checks,
-		map[string]string{"token_endpoint.feature": "Token endpoint", "bearer_usage.feature": "Bearer usage"},
+		report.Catalog{
+			Areas:  map[string]string{"token_endpoint.feature": "Token endpoint", "bearer_usage.feature": "Bearer usage"},
+			Titles: map[string]string{"T01": "a password grant returns a bearer access token"},
+		},
 		map[string]string{"T06": "the gateway answers 401; ticket OPS-12", "T09": "fixed in 2.3"})
 	r.Seed = 42
 	r.Warnings = []string{"TLS certificate verification is off (--insecure-skip-verify)"}

@@ -31,6 +31,7 @@ type Check struct {
 	Area    string  // the feature's name
 	Outcome Outcome // the verdict as reported
 	Waiver  string  // the deviation's reason, if the check is listed
+	title   string
 }
 
 // Run is everything the reports show about one run.
@@ -41,12 +42,18 @@ type Run struct {
 	Checks   []Check
 }
 
-// Build applies waivers (check ID to reason) to checks. areas maps a
-// feature file's URI to its feature name.
-func Build(target string, checks []runner.CheckResult, areas map[string]string, waivers map[string]string) Run {
+// Catalog is what the feature files say about the checks beyond a
+// scenario's tags.
+type Catalog struct {
+	Areas  map[string]string // feature file URI to feature name
+	Titles map[string]string // check ID to title, placeholders kept
+}
+
+// Build applies waivers (check ID to reason) to checks.
+func Build(target string, checks []runner.CheckResult, cat Catalog, waivers map[string]string) Run {
 	r := Run{Target: target}
 	for _, c := range checks {
-		rc := Check{CheckResult: c, Area: areas[c.Scenarios[0].URI], Outcome: outcomeOf(c)}
+		rc := Check{CheckResult: c, Area: cat.Areas[c.Scenarios[0].URI], Outcome: outcomeOf(c), title: cat.Titles[c.CheckID]}
 		if reason, ok := waivers[c.CheckID]; ok && c.CheckID != "" {
 			rc.Waiver = reason
 			switch rc.Outcome {
@@ -135,8 +142,12 @@ func (c Check) Detail() string {
 	return d
 }
 
-// Title is the first scenario's name without the check ID it starts with.
+// Title is the check's title from the catalogue, or else the first
+// scenario's name without the check ID it starts with.
 func (c Check) Title() string {
+	if c.title != "" {
+		return c.title
+	}
 	return strings.TrimSpace(strings.TrimPrefix(c.Scenarios[0].Name, c.CheckID))
 }
 
