@@ -367,6 +367,7 @@ func (o runOptions) execute(ctx context.Context, e env, suite *steps.Suite, pl p
 		return res, usageErr(err)
 	}
 	if pl.tmpCuke != "" {
+		_ = os.Chmod(pl.tmpCuke, 0o644) // CreateTemp made it private
 		if err := os.Rename(pl.tmpCuke, o.cucumber); err != nil {
 			return res, &exitError{exitFailed, fmt.Errorf("write cucumber report: %w", err)}
 		}
