@@ -214,7 +214,7 @@ func TestRun_ownFeatures(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "Z01") || !strings.Contains(res.stdout, "T01") {
 		t.Errorf("with built-in: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "broken.feature"), []byte("Feature: x\n  Oops\n  Scenario: y\n"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "broken.feature"), []byte("Feature: x\n  Scenario: y\n    Given ok\n  Oops\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	res = invoke(t, nil, "run", "--features", dir)
