@@ -255,3 +255,33 @@ func TestVersionAndHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestRun_colour: pretty and coloured on a terminal, plain with NO_COLOR.
+func TestRun_colour(t *testing.T) {
+	tests := []struct {
+		name       string
+		givenVars  map[string]string
+		wantColour bool
+	}{
+		{name: "terminal", wantColour: true},
+		{name: "terminal with NO_COLOR", givenVars: map[string]string{"NO_COLOR": "1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"run", "--tags", "@T01"}, env{
+				stdout: &stdout, stderr: &stderr, isTerminal: true,
+				getenv: func(k string) string { return tt.givenVars[k] },
+			})
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if got := strings.Contains(stdout.String(), "\x1b["); got != tt.wantColour {
+				t.Errorf("colour %v, want %v", got, tt.wantColour)
+			}
+			if !strings.Contains(stdout.String(), "Feature:") {
+				t.Error("not the pretty format on a terminal")
+			}
+		})
+	}
+}
