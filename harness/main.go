@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -70,7 +71,11 @@ func run(ctx context.Context, args []string, e env) int {
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	root.SetArgs(args)
-	root.AddCommand(newRunCommand(e), newVersionCommand(e), newStepsCommand(e), newLintCommand(e))
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErr(fmt.Errorf("%w (see 'harness %s --help')", err, cmd.Name()))
+	})
+	root.AddCommand(newRunCommand(e), newInitCommand(e), newChecksCommand(e),
+		newStepsCommand(e), newLintCommand(e), newVersionCommand(e))
 
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -83,9 +88,10 @@ func run(ctx context.Context, args []string, e env) int {
 		}
 		return ee.code
 	}
-	// Anything cobra itself rejects (an unknown flag or command) is usage.
-	fmt.Fprintln(e.stderr, "harness:", err)
-	fmt.Fprintln(e.stderr, "Run 'harness --help' for usage.")
+	// Anything else cobra rejects (an unknown command, extra arguments) is
+	// usage.
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(e.stderr, "harness: %s (see 'harness --help')\n", msg)
 	return exitUsage
 }
 

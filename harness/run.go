@@ -2,34 +2,80 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"time"
+	"path/filepath"
+	"strings"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/authconform/authconform/features"
+	"github.com/authconform/authconform/harness/internal/catalog"
+	"github.com/authconform/authconform/harness/internal/deviations"
+	"github.com/authconform/authconform/harness/internal/profile"
 	"github.com/authconform/authconform/harness/internal/report"
 	"github.com/authconform/authconform/harness/internal/runner"
+	"github.com/authconform/authconform/harness/internal/transport"
 	"github.com/authconform/authconform/reference-server/server"
 	"github.com/authconform/authconform/steps"
 )
 
-// runOptions are the settings of "harness run" after flags and env vars.
+// runOptions are the settings of "harness run" that are not part of the
+// target profile.
 type runOptions struct {
-	target        string
-	tokenPath     string
-	protectedPath string
-	subjectField  string
-	username      string
-	tags          string
-	concurrency   int
-	format        string
-	noColor       bool
-	timeout       time.Duration
+	profilePath string
+	deviations  string
+	featureOpts
+
+	tags        string
+	concurrency int
+	random      int64
+	failFast    bool
+
+	format, junit, cucumber, html string
+	noColor                       bool
+
+	tls               transport.Options
+	allowInsecureHTTP bool
+}
+
+// featureOpts select the feature files, for "run" and "checks".
+type featureOpts struct {
+	dirs      []string
+	noBuiltin bool
+}
+
+func addFeatureFlags(f *pflag.FlagSet, o *featureOpts) {
+	f.StringArrayVar(&o.dirs, "features", nil, "also run the *.feature files under `DIR` (repeatable)")
+	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave out the built-in checks; run only --features directories")
+}
+
+// mount loads the selected feature trees.
+func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
+	m := &catalog.Mounts{}
+	if !o.noBuiltin {
+		m.Add("features", features.FS)
+	}
+	for _, d := range o.dirs {
+		if _, err := m.AddDir(d); err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(m.Names()) == 0 {
+		return nil, nil, errors.New("--no-builtin needs at least one --features directory")
+	}
+	scs, err := m.LoadAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("load features: %w", err)
+	}
+	return m, scs, nil
 }
 
 func newRunCommand(e env) *cobra.Command {
@@ -39,70 +85,244 @@ func newRunCommand(e env) *cobra.Command {
 		Short: "Run the conformance checks against a target",
 		Long: `Run the conformance checks against a target and print a summary.
 
-Without --target (or AUTHCONFORM_TARGET) the harness starts the reference
-server in-process on a free loopback port and runs against it.
+The target comes from a profile (--profile, see "harness init"), from
+AUTHCONFORM_* env vars and from flags; flags override env vars, which
+override the profile. Without any target the harness starts the reference
+server in-process on a loopback port and runs against it.
 
-The password of the valid user comes from AUTHCONFORM_PASSWORD only, never
-from a flag (default "testpass", the demo user's).`,
+Secrets never come from flags: the password, client secret and signing key
+come from AUTHCONFORM_PASSWORD, AUTHCONFORM_CLIENT_SECRET,
+AUTHCONFORM_SIGNING_KEY (and the other *_PASSWORD vars), or from the env
+vars and files the profile names.
+
+Exit codes: 0 every required check passed; 1 a required check failed;
+2 usage or configuration error; 3 the target cannot be reached or its
+happy path does not work, so no verdict is possible.`,
+		Example: `  harness run
+  harness run --profile staging.yaml --junit junit.xml --html report.html
+  AUTHCONFORM_PASSWORD=… harness run --target https://staging.example.com --tags '~@needs-wait'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runChecks(cmd.Context(), e, o)
+			return runChecks(cmd.Context(), e, cmd.Flags(), o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.target, "target", e.getenv("AUTHCONFORM_TARGET"), "base `URL` of the API under test (AUTHCONFORM_TARGET); default: the embedded reference server")
-	f.StringVar(&o.tokenPath, "token-path", envOr(e, "AUTHCONFORM_TOKEN_PATH", steps.DefaultTokenPath), "token endpoint path (AUTHCONFORM_TOKEN_PATH)")
-	f.StringVar(&o.protectedPath, "protected-path", envOr(e, "AUTHCONFORM_PROTECTED_PATH", steps.DefaultProtectedPath), "protected resource path (AUTHCONFORM_PROTECTED_PATH)")
-	f.StringVar(&o.subjectField, "subject-field", envOr(e, "AUTHCONFORM_SUBJECT_FIELD", steps.DefaultSubjectField), "JSON field of the protected response that names the user (AUTHCONFORM_SUBJECT_FIELD)")
-	f.StringVar(&o.username, "username", envOr(e, "AUTHCONFORM_USERNAME", steps.DefaultUsername), "valid user's name (AUTHCONFORM_USERNAME)")
+	f.StringVar(&o.profilePath, "profile", e.getenv("AUTHCONFORM_PROFILE"), "target profile `FILE` (AUTHCONFORM_PROFILE)")
+	for _, s := range profile.Settings {
+		if s.Secret {
+			continue
+		}
+		usage := s.Usage + " (" + s.EnvVar() + ")"
+		switch s.Kind {
+		case profile.Bool:
+			f.Bool(s.Name, false, usage)
+		case profile.DurationKind:
+			f.Duration(s.Name, 0, usage)
+		default:
+			f.String(s.Name, "", usage)
+		}
+	}
+	f.StringVar(&o.deviations, "deviations", e.getenv("AUTHCONFORM_DEVIATIONS"), "YAML `FILE` of known deviations: [{check: T02, reason: …}] (AUTHCONFORM_DEVIATIONS)")
+	addFeatureFlags(f, &o.featureOpts)
 	f.StringVar(&o.tags, "tags", e.getenv("AUTHCONFORM_TAGS"), "godog tag `expression` selecting scenarios, e.g. \"@security && ~@needs-wait\" (AUTHCONFORM_TAGS)")
 	f.IntVar(&o.concurrency, "concurrency", runner.DefaultConcurrency, "scenarios run at once")
-	f.StringVar(&o.format, "format", "", "godog formatter for stdout: pretty, progress, junit, cucumber (default: pretty on a terminal, progress otherwise)")
-	f.BoolVar(&o.noColor, "no-color", e.getenv("NO_COLOR") != "", "disable colour (also NO_COLOR)")
-	f.DurationVar(&o.timeout, "timeout", steps.DefaultTimeout, "per-request timeout")
+	f.Int64Var(&o.random, "random", 0, "run scenarios in random order; --random=SEED repeats an order")
+	f.Lookup("random").NoOptDefVal = "-1"
+	f.BoolVar(&o.failFast, "fail-fast", false, "stop at the first failed scenario")
+	f.StringVar(&o.format, "format", "", "stdout format: pretty or progress (default: pretty on a terminal, progress otherwise)")
+	f.BoolVar(&o.noColor, "no-color", e.getenv("NO_COLOR") != "", "no colour (also NO_COLOR)")
+	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
+	f.StringVar(&o.cucumber, "cucumber", "", "write a Cucumber JSON report to `FILE`")
+	f.StringVar(&o.html, "html", "", "write a self-contained HTML report to `FILE`")
+	f.StringVar(&o.tls.CAFile, "ca-file", "", "PEM `FILE` of CA certificates to trust besides the system's")
+	f.StringVar(&o.tls.ClientCert, "client-cert", "", "PEM client certificate `FILE` for mutual TLS")
+	f.StringVar(&o.tls.ClientKey, "client-key", "", "PEM client key `FILE` for mutual TLS")
+	f.BoolVar(&o.tls.InsecureSkipVerify, "insecure-skip-verify", false, "do not verify the target's certificate (stamped as a WARNING on every report)")
+	f.BoolVar(&o.allowInsecureHTTP, "allow-insecure-http", false, "send credentials to a plain http:// target that is not loopback (X01)")
 	return cmd
 }
 
-func envOr(e env, key, fallback string) string {
-	if v := e.getenv(key); v != "" {
-		return v
-	}
-	return fallback
-}
+// usageErr and unreachableErr tag an error with its exit code.
+func usageErr(err error) error       { return &exitError{exitUsage, err} }
+func unreachableErr(err error) error { return &exitError{exitUnreachable, err} }
 
 // runChecks is "harness run".
-func runChecks(ctx context.Context, e env, o runOptions) error {
-	if o.concurrency < 1 {
-		return &exitError{exitUsage, fmt.Errorf("--concurrency %d: must be at least 1", o.concurrency)}
+func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) error {
+	p, err := loadProfile(e, flags, o.profilePath)
+	if err != nil {
+		return usageErr(err)
 	}
-	password := envOr(e, "AUTHCONFORM_PASSWORD", steps.DefaultPassword)
-	if o.target == "" {
-		baseURL, stop, err := startReference(ctx)
-		if err != nil {
-			return &exitError{exitUnreachable, fmt.Errorf("start the embedded reference server: %w", err)}
-		}
-		defer stop()
-		o.target = baseURL
-		fmt.Fprintf(e.stderr, "harness: no --target given; running against the embedded reference server at %s\n", baseURL)
+	plan, err := o.plan()
+	if err != nil {
+		return usageErr(err)
+	}
+	target, err := profile.Resolve(p, profile.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
+	if err != nil {
+		return usageErr(err)
+	}
+	if target.HTTPClient, err = transport.NewClient(o.tls); err != nil {
+		return usageErr(err)
 	}
 
-	suite, err := steps.New(steps.Target{
-		BaseURL:       o.target,
-		TokenPath:     o.tokenPath,
-		ProtectedPath: o.protectedPath,
-		SubjectField:  o.subjectField,
-		Username:      o.username,
-		Password:      steps.NewSecret(password),
-		Timeout:       o.timeout,
-	})
+	var warnings []string
+	if o.tls.InsecureSkipVerify {
+		warnings = append(warnings, "TLS certificate verification is off (--insecure-skip-verify): the results do not show that the target is safe to reach")
+	}
+	if target.BaseURL == "" {
+		stop, err := startEmbedded(ctx, &target)
+		if err != nil {
+			return unreachableErr(fmt.Errorf("start the embedded reference server: %w", err))
+		}
+		defer stop()
+		fmt.Fprintf(e.stderr, "harness: no target given; running against the embedded reference server at %s\n", target.BaseURL)
+	}
+	if err := transport.CheckPlainHTTP(target.BaseURL, o.allowInsecureHTTP); err != nil {
+		return usageErr(err)
+	}
+	if o.allowInsecureHTTP && transport.CheckPlainHTTP(target.BaseURL, false) != nil {
+		warnings = append(warnings, "credentials were sent over plain http (--allow-insecure-http)")
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, "harness: WARNING:", w)
+	}
+
+	suite, err := steps.New(target)
 	if err != nil {
-		return &exitError{exitUsage, err}
+		return usageErr(err)
 	}
 	defer suite.Close()
 	if err := suite.Preflight(ctx); err != nil {
-		return &exitError{exitUnreachable, fmt.Errorf("no verdict possible against %s: %w", o.target, err)}
+		return unreachableErr(fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err))
 	}
 
+	res, err := o.execute(ctx, e, suite, plan)
+	if err != nil {
+		return err
+	}
+	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
+	run.Seed, run.Warnings = plan.seed, warnings
+	if err := o.writeReports(e, run, plan); err != nil {
+		return &exitError{exitFailed, err}
+	}
+	if ctx.Err() != nil {
+		return &exitError{exitFailed, errors.New("interrupted")}
+	}
+	if run.Failed() {
+		return &exitError{code: exitFailed}
+	}
+	return nil
+}
+
+// loadProfile reads the profile, if any, then overlays env vars and the
+// flags given on the command line.
+func loadProfile(e env, flags *pflag.FlagSet, path string) (profile.Profile, error) {
+	var p profile.Profile
+	if path != "" {
+		var err error
+		if p, err = profile.Load(path); err != nil {
+			return p, err
+		}
+	}
+	if err := profile.ApplyEnv(&p, e.getenv); err != nil {
+		return p, err
+	}
+	for _, s := range profile.Settings {
+		if fl := flags.Lookup(s.Name); fl != nil && fl.Changed {
+			if err := s.Apply(&p, fl.Value.String()); err != nil {
+				return p, fmt.Errorf("--%w", err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// plan is what a run will execute, settled before the target is touched
+// so that every configuration error comes first.
+type plan struct {
+	mounts  *catalog.Mounts
+	catalog report.Catalog
+	waivers map[string]string
+	seed    int64
+	format  string
+	tmpCuke string
+}
+
+func (o runOptions) plan() (plan, error) {
+	var pl plan
+	if o.concurrency < 1 {
+		return pl, fmt.Errorf("--concurrency %d: must be at least 1", o.concurrency)
+	}
+	switch o.format {
+	case "", "pretty", "progress":
+	default:
+		return pl, fmt.Errorf("--format %q: use pretty or progress (--junit, --cucumber and --html write files)", o.format)
+	}
+	mounts, scs, err := o.mount()
+	if err != nil {
+		return pl, err
+	}
+	pl.mounts = mounts
+	expr, err := catalog.ParseTags(o.tags)
+	if err != nil {
+		return pl, fmt.Errorf("--tags: %w", err)
+	}
+	if tag := expr.Unknown(scs); tag != "" {
+		return pl, fmt.Errorf("--tags: no scenario carries the tag %s (harness checks lists them)", tag)
+	}
+	if len(expr.Select(scs)) == 0 {
+		return pl, fmt.Errorf("--tags %q: no scenario matches", o.tags)
+	}
+	pl.catalog = report.Catalog{Areas: map[string]string{}, Titles: map[string]string{}}
+	known := map[string]bool{}
+	for _, sc := range scs {
+		pl.catalog.Areas[sc.URI] = sc.Area
+	}
+	for _, c := range catalog.Checks(scs) {
+		known[c.CheckID] = true
+		pl.catalog.Titles[c.CheckID] = c.Title
+	}
+	if o.deviations != "" {
+		if pl.waivers, err = deviations.Load(o.deviations, known); err != nil {
+			return pl, err
+		}
+	}
+	for _, f := range []struct{ flag, path string }{{"junit", o.junit}, {"cucumber", o.cucumber}, {"html", o.html}} {
+		if err := checkWritable(f.path); err != nil {
+			return pl, fmt.Errorf("--%s: %w", f.flag, err)
+		}
+	}
+	pl.seed = o.random
+	if pl.seed == -1 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		pl.seed = int64(binary.BigEndian.Uint64(b[:])>>2) + 1
+	}
+	return pl, nil
+}
+
+// checkWritable reports whether a report can be written at path, without
+// leaving a file behind.
+func checkWritable(path string) error {
+	if path == "" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		return fmt.Errorf("%s is a directory", path)
+	}
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("directory of %s: %w", path, err)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	return nil
+}
+
+// execute runs the suite, with godog's formatter on stdout and its
+// Cucumber JSON in a temporary file when asked for.
+func (o runOptions) execute(ctx context.Context, e env, suite *steps.Suite, pl plan) (runner.Result, error) {
 	format := o.format
 	if format == "" {
 		format = "progress"
@@ -110,46 +330,99 @@ func runChecks(ctx context.Context, e env, o runOptions) error {
 			format = "pretty"
 		}
 	}
+	if o.cucumber != "" {
+		// godog's "name:path" list: the path may not hold a comma or colon
+		// of its own, so it writes to a temporary name first.
+		tmp, err := os.CreateTemp(filepath.Dir(o.cucumber), ".authconform-cucumber-*.json")
+		if err != nil {
+			return runner.Result{}, usageErr(fmt.Errorf("--cucumber: %w", err))
+		}
+		tmp.Close()
+		pl.tmpCuke = tmp.Name()
+		if strings.ContainsAny(pl.tmpCuke, ",:") {
+			os.Remove(pl.tmpCuke)
+			return runner.Result{}, usageErr(fmt.Errorf("--cucumber %s: the directory name may not contain ',' or ':'", o.cucumber))
+		}
+		format += ",cucumber:" + pl.tmpCuke
+	}
+	if o.random != 0 {
+		fmt.Fprintf(e.stderr, "harness: random order, seed %d (repeat with --random=%d)\n", pl.seed, pl.seed)
+	}
 	res, err := runner.Run(ctx, runner.Options{
-		Suite:       suite,
-		Tags:        o.tags,
-		Concurrency: o.concurrency,
-		Format:      format,
-		Output:      e.stdout,
-		NoColors:    o.noColor || !e.isTerminal,
+		Suite:         suite,
+		FS:            pl.mounts,
+		Paths:         pl.mounts.Names(),
+		Tags:          o.tags,
+		Concurrency:   o.concurrency,
+		Format:        format,
+		Output:        e.stdout,
+		NoColors:      o.noColor || !e.isTerminal,
+		Randomize:     pl.seed,
+		StopOnFailure: o.failFast,
 	})
 	if err != nil {
-		return &exitError{exitUsage, err}
+		if pl.tmpCuke != "" {
+			os.Remove(pl.tmpCuke)
+		}
+		return res, usageErr(err)
 	}
-	if len(res.Scenarios) == 0 {
-		return &exitError{exitUsage, fmt.Errorf("no scenario matches --tags %q", o.tags)}
-	}
-
-	fmt.Fprintln(e.stdout)
-	if err := report.WriteSummary(e.stdout, res.Checks); err != nil {
-		return &exitError{exitFailed, err}
-	}
-	if ctx.Err() != nil {
-		return &exitError{exitFailed, errors.New("interrupted")}
-	}
-	for _, c := range res.Checks {
-		if c.Verdict != runner.Passed && c.Verdict != runner.Skipped && c.Required() {
-			return &exitError{code: exitFailed}
+	if pl.tmpCuke != "" {
+		_ = os.Chmod(pl.tmpCuke, 0o644) // CreateTemp made it private
+		if err := os.Rename(pl.tmpCuke, o.cucumber); err != nil {
+			return res, &exitError{exitFailed, fmt.Errorf("write cucumber report: %w", err)}
 		}
 	}
-	return nil
+	return res, nil
 }
 
-// startReference starts the reference server on a free loopback port and
-// returns its base URL and a function that stops it.
-func startReference(ctx context.Context) (string, func(), error) {
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		return "", nil, err
+// writeReports prints the summary and writes the report files.
+func (o runOptions) writeReports(e env, run report.Run, pl plan) error {
+	fmt.Fprintln(e.stdout)
+	if err := report.WriteSummary(e.stdout, run); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	if o.cucumber != "" {
+		if err := report.StampCucumber(o.cucumber, run); err != nil {
+			return err
+		}
+	}
+	write := func(path string, render func(f *os.File) error) error {
+		if path == "" {
+			return nil
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		if err := render(f); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
+	if err := write(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
+		return err
+	}
+	return write(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
+}
+
+// startEmbedded starts the reference server on a free loopback port with a
+// fresh HS256 secret, and points target at it with that secret as the
+// signing key, so the key-based checks run too.
+func startEmbedded(ctx context.Context, target *steps.Target) (func(), error) {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, fmt.Errorf("generate signing secret: %w", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, err
+		return nil, err
+	}
+	baseURL := "http://" + ln.Addr().String()
+	srv, err := server.New(server.Config{Secret: secret, Issuer: baseURL})
+	if err != nil {
+		ln.Close()
+		return nil, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -159,7 +432,9 @@ func startReference(ctx context.Context) (string, func(), error) {
 			fmt.Fprintln(os.Stderr, "harness: embedded reference server:", err)
 		}
 	}()
-	return "http://" + ln.Addr().String(), func() { cancel(); <-done }, nil
+	target.BaseURL, target.Issuer = baseURL, baseURL
+	target.SigningKey = &steps.SigningKey{Alg: "HS256", Key: steps.NewSecret(string(secret))}
+	return func() { cancel(); <-done }, nil
 }
 
 func isTerminal(f *os.File) bool {

@@ -1,4 +1,6 @@
-// Package report renders the results of a run for people and machines.
+// Package report renders the results of a run for people and machines: a
+// summary table for the terminal, JUnit XML, a self-contained HTML page,
+// and a stamp on godog's Cucumber JSON.
 package report
 
 import (
@@ -10,92 +12,66 @@ import (
 	"github.com/authconform/authconform/harness/internal/runner"
 )
 
-// WriteSummary writes one line per check (ID, severity, verdict and, for a
-// failure, expected versus got and the RFC section), then the counts by
-// severity and verdict.
-func WriteSummary(w io.Writer, checks []runner.CheckResult) error {
+var severities = []string{runner.SeveritySecurity, runner.SeverityConformance, runner.SeverityAdvisory}
+
+// WriteSummary writes the run's warnings, one line per check (ID,
+// severity, verdict, detail), then the counts by severity and verdict.
+func WriteSummary(w io.Writer, r Run) error {
+	for _, warn := range r.Warnings {
+		fmt.Fprintln(w, "WARNING:", warn)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tSEVERITY\tVERDICT\tDETAIL")
-	for _, c := range checks {
-		id := c.CheckID
-		if id == "" {
-			id = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, orDash(c.Severity), verdictLabel(c), detail(c))
+	for _, c := range r.Checks {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", orDash(c.CheckID), severity(c), c.Outcome, c.Detail())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%s\n", counts(checks))
-	return err
+	fmt.Fprintln(w)
+	return writeCounts(w, r)
 }
 
-// verdictLabel marks a failed advisory check as a warning: it does not fail
-// the run (DESIGN.md, Verdicts).
-func verdictLabel(c runner.CheckResult) string {
-	if c.Verdict == runner.Failed && !c.Required() {
-		return "warning"
-	}
-	return string(c.Verdict)
-}
-
-func detail(c runner.CheckResult) string {
-	s, failed := c.FirstFailure()
-	switch {
-	case failed && s.Expected != "":
-		d := fmt.Sprintf("%s %s: expected %s, got %s", s.Method, s.Path, s.Expected, s.Got)
-		if len(c.Refs) > 0 {
-			d += " (" + strings.Join(c.Refs, ", ") + ")"
-		}
-		return d
-	case failed:
-		return oneLine(s.Message)
-	case c.Verdict == runner.Passed:
-		return c.Scenarios[0].Name
-	default:
-		for _, s := range c.Scenarios {
-			if s.Message != "" {
-				return oneLine(s.Message)
-			}
-		}
-		return c.Scenarios[0].Name
-	}
-}
-
-// counts renders "checks: 11 (security 0, conformance 11, advisory 0);
-// passed 9, failed 2".
-func counts(checks []runner.CheckResult) string {
-	bySeverity := map[string]int{}
-	byVerdict := map[string]int{}
-	for _, c := range checks {
-		bySeverity[orDash(c.Severity)]++
-		byVerdict[verdictLabel(c)]++
-	}
-	var sev, ver []string
-	for _, s := range []string{runner.SeveritySecurity, runner.SeverityConformance, runner.SeverityAdvisory, "-"} {
-		if n := bySeverity[s]; n > 0 || s != "-" {
-			sev = append(sev, fmt.Sprintf("%s %d", s, n))
+// writeCounts writes a severity by outcome table; outcomes no check has
+// are left out, except passed and failed.
+func writeCounts(w io.Writer, r Run) error {
+	var cols []Outcome
+	for _, o := range outcomeOrder {
+		if o == Passed || o == Failed || r.Count("", o) > 0 {
+			cols = append(cols, o)
 		}
 	}
-	for _, v := range []string{"passed", "failed", "warning", "skipped", "pending", "undefined"} {
-		if n := byVerdict[v]; n > 0 || v == "passed" || v == "failed" {
-			ver = append(ver, fmt.Sprintf("%s %d", v, n))
+	rows := severities
+	if r.countSeverity("-") > 0 {
+		rows = append(append([]string(nil), rows...), "-")
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := []string{"SEVERITY"}
+	for _, o := range cols {
+		header = append(header, strings.ToUpper(string(o)))
+	}
+	fmt.Fprintln(tw, strings.Join(append(header, "TOTAL"), "\t")+"\t")
+	for _, sev := range append(rows, "") {
+		name := sev
+		if sev == "" {
+			name = "all"
+		}
+		line := []string{name}
+		for _, o := range cols {
+			line = append(line, fmt.Sprint(r.Count(sev, o)))
+		}
+		line = append(line, fmt.Sprint(r.countSeverity(sev)))
+		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+func (r Run) countSeverity(sev string) int {
+	n := 0
+	for _, c := range r.Checks {
+		if sev == "" || severity(c) == sev {
+			n++
 		}
 	}
-	return fmt.Sprintf("checks: %d (%s); %s", len(checks), strings.Join(sev, ", "), strings.Join(ver, ", "))
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
+	return n
 }

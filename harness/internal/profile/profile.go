@@ -1,0 +1,201 @@
+// Package profile loads a target profile: a YAML file describing one API
+// under test, overlaid by AUTHCONFORM_* env vars and then by flags. Secrets
+// never appear in a profile or a flag: the profile names the env var or
+// file that holds each one.
+package profile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Profile is the YAML form of a target. Every field is optional; steps
+// fills in the documented defaults. Secrets are references (…_env,
+// …_file), resolved by Resolve.
+type Profile struct {
+	Target      string            `yaml:"target"`
+	TokenPath   string            `yaml:"token_path"`
+	Login       Login             `yaml:"login"`
+	TokenField  string            `yaml:"token_field"`
+	Client      Client            `yaml:"client"`
+	User        User              `yaml:"user"`
+	SecondUser  *User             `yaml:"second_user"`
+	ScopedUser  *ScopedUser       `yaml:"scoped_user"`
+	Protected   Protected         `yaml:"protected"`
+	Headers     map[string]string `yaml:"headers"`
+	HeadersEnv  map[string]string `yaml:"headers_env"`
+	Caps        Capabilities      `yaml:"capabilities"`
+	SigningKey  *SigningKey       `yaml:"signing_key"`
+	Issuer      string            `yaml:"issuer"`
+	Audience    string            `yaml:"audience"`
+	Leeway      Duration          `yaml:"leeway"`
+	MaxWait     Duration          `yaml:"max_wait"`
+	Destructive bool              `yaml:"destructive"`
+	Timeout     Duration          `yaml:"timeout"`
+}
+
+// Login says how the valid user logs in.
+type Login struct {
+	Style         string `yaml:"style"` // form (default) or json
+	UsernameField string `yaml:"username_field"`
+	PasswordField string `yaml:"password_field"`
+}
+
+// Client is the OAuth client and how it authenticates (RFC 6749 §2.3.1).
+type Client struct {
+	Auth       string `yaml:"auth"` // none (default), basic or post
+	ID         string `yaml:"id"`
+	SecretEnv  string `yaml:"secret_env"`
+	SecretFile string `yaml:"secret_file"`
+}
+
+// User is a resource owner; the password comes from an env var or a file.
+type User struct {
+	Username     string `yaml:"username"`
+	PasswordEnv  string `yaml:"password_env"`
+	PasswordFile string `yaml:"password_file"`
+}
+
+// ScopedUser is a user holding a scope the valid user lacks, and the
+// endpoint that needs it.
+type ScopedUser struct {
+	User  `yaml:",inline"`
+	Scope string `yaml:"scope"`
+	Path  string `yaml:"path"`
+}
+
+// Protected is the protected resource every valid token may call.
+type Protected struct {
+	Method       string `yaml:"method"` // GET, the only one supported so far
+	Path         string `yaml:"path"`
+	SubjectField string `yaml:"subject_field"`
+}
+
+// Capabilities declares the target's optional features; an absent one is
+// probed for.
+type Capabilities struct {
+	Refresh       *bool `yaml:"refresh"`
+	Revocation    *bool `yaml:"revocation"`
+	Introspection *bool `yaml:"introspection"`
+	Discovery     *bool `yaml:"discovery"`
+	JWKS          *bool `yaml:"jwks"`
+	Scopes        *bool `yaml:"scopes"`
+}
+
+// SigningKey names the target's token signing key.
+type SigningKey struct {
+	Alg     string `yaml:"alg"`
+	KeyEnv  string `yaml:"key_env"`
+	KeyFile string `yaml:"key_file"`
+	KID     string `yaml:"kid"`
+}
+
+// Duration is a time.Duration written as "30s" or "5m" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration such as 30s or 5m", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// forbidden are keys that would put a secret in the profile itself, with
+// what to write instead.
+var forbidden = map[string]string{
+	"password":      "password_env or password_file",
+	"client_secret": "client.secret_env or client.secret_file",
+	"secret":        "secret_env or secret_file",
+	"key":           "key_env or key_file",
+}
+
+// Load reads the profile at path. Errors name the file and line: a YAML
+// syntax error, an unknown key, a secret written in clear, a bad value.
+func Load(path string) (Profile, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return Profile{}, fmt.Errorf("read profile: %w", err)
+	}
+	p, err := Parse(src)
+	if err != nil {
+		return Profile{}, fmt.Errorf("profile %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Parse decodes a profile from YAML source.
+func Parse(src []byte) (Profile, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		return Profile{}, cleanYAMLError(err)
+	}
+	if err := rejectSecrets(&root); err != nil {
+		return Profile{}, err
+	}
+	var p Profile
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
+		return Profile{}, cleanYAMLError(err)
+	}
+	return p, p.validate()
+}
+
+// cleanYAMLError drops the "yaml: " prefix and joins multi-line type
+// errors into one line.
+func cleanYAMLError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	lines := strings.Fields(strings.ReplaceAll(msg, "\n", " ; "))
+	return errors.New(strings.Join(lines, " "))
+}
+
+// rejectSecrets fails on a key that would hold a secret in clear.
+func rejectSecrets(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if instead, bad := forbidden[k.Value]; bad {
+				return fmt.Errorf("line %d: %q would put a secret in the profile; use %s", k.Line, k.Value, instead)
+			}
+		}
+	}
+	for _, c := range n.Content {
+		if err := rejectSecrets(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p Profile) validate() error {
+	if m := p.Protected.Method; m != "" && !strings.EqualFold(m, "GET") {
+		return fmt.Errorf("protected.method %q: only GET is supported", m)
+	}
+	for _, u := range []*User{&p.User, p.SecondUser, scopedUser(p.ScopedUser)} {
+		if u != nil && u.PasswordEnv != "" && u.PasswordFile != "" {
+			return fmt.Errorf("user %q: give password_env or password_file, not both", u.Username)
+		}
+	}
+	if p.SigningKey != nil && p.SigningKey.Alg == "" {
+		return errors.New("signing_key: alg is required (HS256, RS256, ES256, …)")
+	}
+	return nil
+}
+
+func scopedUser(s *ScopedUser) *User {
+	if s == nil {
+		return nil
+	}
+	return &s.User
+}

@@ -1,0 +1,60 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// StampCucumber adds the run's warnings and each check's waiver to the
+// Cucumber JSON file godog wrote at path: a warning heads every feature's
+// description, and a waived or stale scenario gets a "waived" or
+// "stale-waiver" tag, so tools reading the file see what the summary says.
+func StampCucumber(path string, r Run) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read cucumber report: %w", err)
+	}
+	var features []map[string]any
+	if err := json.Unmarshal(src, &features); err != nil {
+		return fmt.Errorf("parse cucumber report %s: %w", path, err)
+	}
+	outcome := map[string]Outcome{}
+	for _, c := range r.Checks {
+		if c.Outcome == Waived || c.Outcome == Stale {
+			outcome[c.CheckID] = c.Outcome
+		}
+	}
+	for _, f := range features {
+		if len(r.Warnings) > 0 {
+			desc, _ := f["description"].(string)
+			f["description"] = "WARNING: " + strings.Join(r.Warnings, "; WARNING: ") + "\n" + desc
+		}
+		elements, _ := f["elements"].([]any)
+		for _, e := range elements {
+			stampElement(e, outcome)
+		}
+	}
+	out, err := json.MarshalIndent(features, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode cucumber report: %w", err)
+	}
+	return os.WriteFile(path, append(out, '\n'), 0o644)
+}
+
+func stampElement(e any, outcome map[string]Outcome) {
+	el, ok := e.(map[string]any)
+	if !ok {
+		return
+	}
+	tags, _ := el["tags"].([]any)
+	for _, t := range tags {
+		tm, _ := t.(map[string]any)
+		name, _ := tm["name"].(string)
+		if o, ok := outcome[strings.TrimPrefix(name, "@")]; ok {
+			el["tags"] = append(tags, map[string]any{"name": "@" + string(o), "line": tm["line"]})
+			return
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package report
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"github.com/authconform/authconform/harness/internal/runner"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
+
+type htmlCheck struct {
+	Check
+	Label, Anchor, Severity, Name, Refs string
+	Failures                            []htmlFailure
+}
+
+type htmlFailure struct {
+	runner.ScenarioResult
+	Exchange string
+}
+
+type htmlCountRow struct {
+	Name  string
+	Cells []int
+	Total int
+}
+
+type htmlMatrixRow struct {
+	Area  string
+	Cells [][]htmlCheck // one list per severity
+}
+
+type htmlPage struct {
+	Run
+	Failed     bool
+	Outcomes   []Outcome
+	CountRows  []htmlCountRow
+	Severities []string
+	Matrix     []htmlMatrixRow
+	Checks     []htmlCheck
+	Findings   []htmlCheck
+}
+
+// WriteHTML writes r as one self-contained HTML page: inline CSS, no
+// script and no external asset, so it can be archived and mailed as is.
+// Every value is escaped by html/template.
+func WriteHTML(w io.Writer, r Run) error {
+	page := htmlPage{Run: r, Failed: r.Failed(), Severities: append(severities[:len(severities):len(severities)], "-")}
+	for _, o := range outcomeOrder {
+		if o == Passed || o == Failed || r.Count("", o) > 0 {
+			page.Outcomes = append(page.Outcomes, o)
+		}
+	}
+	for _, sev := range append(append([]string(nil), severities...), "") {
+		row := htmlCountRow{Name: sev, Total: r.countSeverity(sev)}
+		if sev == "" {
+			row.Name = "all"
+		}
+		for _, o := range page.Outcomes {
+			row.Cells = append(row.Cells, r.Count(sev, o))
+		}
+		page.CountRows = append(page.CountRows, row)
+	}
+	areaIndex := map[string]int{}
+	for i, c := range r.Checks {
+		hc := newHTMLCheck(c, i)
+		page.Checks = append(page.Checks, hc)
+		if len(hc.Failures) > 0 || c.Waiver != "" {
+			page.Findings = append(page.Findings, hc)
+		}
+		ai, ok := areaIndex[c.Area]
+		if !ok {
+			ai = len(page.Matrix)
+			areaIndex[c.Area] = ai
+			page.Matrix = append(page.Matrix, htmlMatrixRow{Area: c.Area, Cells: make([][]htmlCheck, len(page.Severities))})
+		}
+		col := len(page.Severities) - 1
+		for j, s := range page.Severities {
+			if s == hc.Severity {
+				col = j
+			}
+		}
+		page.Matrix[ai].Cells[col] = append(page.Matrix[ai].Cells[col], hc)
+	}
+	if err := htmlTemplate.Execute(w, page); err != nil {
+		return fmt.Errorf("render html report: %w", err)
+	}
+	return nil
+}
+
+func newHTMLCheck(c Check, i int) htmlCheck {
+	hc := htmlCheck{
+		Check: c, Label: c.CheckID, Anchor: "check-" + c.CheckID, Severity: severity(c),
+		Name: c.Title(), Refs: strings.Join(c.Refs, ", "),
+	}
+	if c.CheckID == "" {
+		hc.Label, hc.Anchor = "-", fmt.Sprintf("scenario-%d", i)
+	}
+	for _, s := range c.Scenarios {
+		if s.Verdict == runner.Failed || s.Verdict == runner.Undefined {
+			f := htmlFailure{ScenarioResult: s}
+			if s.Method != "" {
+				f.Exchange = fmt.Sprintf("%s %s\n→ %d", s.Method, s.Path, s.Status)
+			}
+			hc.Failures = append(hc.Failures, f)
+		}
+	}
+	return hc
+}

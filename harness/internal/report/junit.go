@@ -1,0 +1,99 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+)
+
+// JUnit XML as CI servers read it (the Jenkins/Surefire schema): one
+// testsuite per area, one testcase per check.
+type junitSuites struct {
+	XMLName    xml.Name        `xml:"testsuites"`
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Suites     []junitSuite    `xml:"testsuite"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Failure   *junitMessage `xml:"failure,omitempty"`
+	Skipped   *junitMessage `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes r as JUnit XML. A failed required check is a failure;
+// a waived check and a skipped one are skipped, with the reason; a warning
+// and a stale waiver pass, with a note in system-out. Warnings of the run
+// are properties named "warning".
+func WriteJUnit(w io.Writer, r Run) error {
+	doc := junitSuites{Name: "authconform"}
+	doc.Properties = append(doc.Properties, junitProperty{Name: "target", Value: r.Target})
+	if r.Seed != 0 {
+		doc.Properties = append(doc.Properties, junitProperty{Name: "seed", Value: fmt.Sprint(r.Seed)})
+	}
+	for _, warn := range r.Warnings {
+		doc.Properties = append(doc.Properties, junitProperty{Name: "warning", Value: "WARNING: " + warn})
+	}
+	index := map[string]int{}
+	for _, c := range r.Checks {
+		i, ok := index[c.Area]
+		if !ok {
+			i = len(doc.Suites)
+			index[c.Area] = i
+			doc.Suites = append(doc.Suites, junitSuite{Name: c.Area})
+		}
+		s := &doc.Suites[i]
+		tc := junitCase{Name: c.Scenarios[0].Name, Classname: c.Area}
+		switch c.Outcome {
+		case Failed, Undefined:
+			tc.Failure = &junitMessage{Message: c.Detail(), Type: severity(c), Text: c.Exchange()}
+			s.Failures++
+		case Waived, Skipped, Pending:
+			tc.Skipped = &junitMessage{Message: c.Detail()}
+			s.Skipped++
+		case Warning, Stale:
+			tc.SystemOut = string(c.Outcome) + ": " + c.Detail()
+		}
+		s.Cases = append(s.Cases, tc)
+		s.Tests++
+	}
+	for _, s := range doc.Suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

@@ -1,0 +1,142 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/authconform/authconform/harness/internal/report"
+	"github.com/authconform/authconform/harness/internal/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// sampleRun has one check of every outcome.
+func sampleRun() report.Run {
+	sc := func(tags, name string, v runner.Verdict) runner.ScenarioResult {
+		return runner.ScenarioResult{Meta: runner.ParseTags(strings.Fields(tags)), Name: name, URI: "token_endpoint.feature", Verdict: v}
+	}
+	failed := sc("@T02 @conformance @rfc6749-5.1", "T02 the token response must not be cached", runner.Failed)
+	failed.Method, failed.Path, failed.Status = "POST", "/token", 200
+	failed.Expected, failed.Got = `header "Cache-Control" with the directive "no-store"`, "no Cache-Control header"
+	waived := sc("@T06 @conformance @rfc6749-5.2", "T06 a wrong password is refused with invalid_grant", runner.Failed)
+	waived.Method, waived.Path, waived.Status = "POST", "/token", 401
+	waived.Expected, waived.Got = "status 400", "status 401"
+	warn := sc("@T13 @advisory @rfc6749-4.3.2", "T13 a JSON body is refused", runner.Failed)
+	warn.Message = "POST /token: <script>alert(1)</script> no response before the timeout"
+	skipped := sc("@E02 @security @needs-key @rfc7519-4.1.4", "E02 an expired minted token is refused", runner.Skipped)
+	skipped.Message = "@needs-key: no signing key in the profile"
+	bearer := sc("@B01 @conformance @rfc6750-2.1", "B01 a valid access token opens the protected resource", runner.Passed)
+	bearer.URI = "bearer_usage.feature"
+	checks := runner.ByCheck([]runner.ScenarioResult{
+		sc("@T01 @conformance @rfc6749-5.1", "T01 a password grant returns a bearer access token", runner.Passed),
+		failed, waived, warn, skipped, bearer,
+		sc("@T09 @conformance @rfc6749-5.2", "T09 an unknown grant type is unsupported", runner.Passed),
+	})
+	r := report.Build("https://staging.example.com", checks,
+		report.Catalog{
+			Areas:  map[string]string{"token_endpoint.feature": "Token endpoint", "bearer_usage.feature": "Bearer usage"},
+			Titles: map[string]string{"T01": "a password grant returns a bearer access token"},
+		},
+		map[string]string{"T06": "the gateway answers 401; ticket OPS-12", "T09": "fixed in 2.3"})
+	r.Seed = 42
+	r.Warnings = []string{"TLS certificate verification is off (--insecure-skip-verify)"}
+	return r
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update rewrites it):\n%s", name, got)
+	}
+}
+
+func TestBuild_outcomes(t *testing.T) {
+	r := sampleRun()
+	want := map[string]report.Outcome{
+		"T01": report.Passed, "T02": report.Failed, "T06": report.Waived, "T09": report.Stale,
+		"T13": report.Warning, "E02": report.Skipped, "B01": report.Passed,
+	}
+	for _, c := range r.Checks {
+		if c.Outcome != want[c.CheckID] {
+			t.Errorf("%s: %s, want %s", c.CheckID, c.Outcome, want[c.CheckID])
+		}
+	}
+	if !r.Failed() {
+		t.Error("run with an unwaived conformance failure does not fail")
+	}
+	r.Checks = r.Checks[:0]
+	if r.Failed() {
+		t.Error("empty run fails")
+	}
+}
+
+func TestWriteSummary_golden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.WriteSummary(&buf, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "summary.golden", buf.Bytes())
+}
+
+func TestWriteJUnit_golden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.WriteJUnit(&buf, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "junit.golden.xml", buf.Bytes())
+}
+
+func TestWriteHTML_golden(t *testing.T) {
+	var buf bytes.Buffer
+	if err := report.WriteHTML(&buf, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, bad := range []string{"<script>", "src=", "href=\"http", "@import", "<link"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("html report contains %q: not self-contained or not escaped", bad)
+		}
+	}
+	golden(t, "report.golden.html", buf.Bytes())
+}
+
+func TestStampCucumber(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.json")
+	src := `[{"name":"Token endpoint","description":"d","elements":[{"name":"T06 x","tags":[{"name":"@T06","line":3}]},{"name":"T01 y","tags":[{"name":"@T01","line":1}]}]}]`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.StampCucumber(path, sampleRun()); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Description string
+		Elements    []struct{ Tags []struct{ Name string } }
+	}
+	b, _ := os.ReadFile(path)
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got[0].Description, "WARNING: TLS") {
+		t.Errorf("description %q lacks the warning", got[0].Description)
+	}
+	tags := got[0].Elements[0].Tags
+	if len(tags) != 2 || tags[1].Name != "@waived" || len(got[0].Elements[1].Tags) != 1 {
+		t.Errorf("tags = %+v, want @waived on T06 only", got[0].Elements)
+	}
+}

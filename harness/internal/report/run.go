@@ -1,0 +1,177 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/authconform/authconform/harness/internal/runner"
+)
+
+// Outcome is what a report says about one check: its verdict after
+// advisory failures become warnings and waivers are applied.
+type Outcome string
+
+// Outcomes, in the order the counts show them.
+const (
+	Passed    Outcome = "passed"
+	Failed    Outcome = "failed"
+	Warning   Outcome = "warning"
+	Waived    Outcome = "waived"
+	Stale     Outcome = "stale-waiver"
+	Skipped   Outcome = "skipped"
+	Pending   Outcome = "pending"
+	Undefined Outcome = "undefined"
+)
+
+var outcomeOrder = []Outcome{Passed, Failed, Warning, Waived, Stale, Skipped, Pending, Undefined}
+
+// Check is one check as reported.
+type Check struct {
+	runner.CheckResult
+	Area    string  // the feature's name
+	Outcome Outcome // the verdict as reported
+	Waiver  string  // the deviation's reason, if the check is listed
+	title   string
+}
+
+// Run is everything the reports show about one run.
+type Run struct {
+	Target   string   // base URL
+	Seed     int64    // random order seed, 0 if the order was fixed
+	Warnings []string // stamped at the top of every report
+	Checks   []Check
+}
+
+// Catalog is what the feature files say about the checks beyond a
+// scenario's tags.
+type Catalog struct {
+	Areas  map[string]string // feature file URI to feature name
+	Titles map[string]string // check ID to title, placeholders kept
+}
+
+// Build applies waivers (check ID to reason) to checks.
+func Build(target string, checks []runner.CheckResult, cat Catalog, waivers map[string]string) Run {
+	r := Run{Target: target}
+	for _, c := range checks {
+		rc := Check{CheckResult: c, Area: cat.Areas[c.Scenarios[0].URI], Outcome: outcomeOf(c), title: cat.Titles[c.CheckID]}
+		if reason, ok := waivers[c.CheckID]; ok && c.CheckID != "" {
+			rc.Waiver = reason
+			switch rc.Outcome {
+			case Failed, Warning:
+				rc.Outcome = Waived
+			case Passed:
+				rc.Outcome = Stale
+			}
+		}
+		r.Checks = append(r.Checks, rc)
+	}
+	return r
+}
+
+func outcomeOf(c runner.CheckResult) Outcome {
+	switch c.Verdict {
+	case runner.Failed:
+		if !c.Required() {
+			return Warning
+		}
+		return Failed
+	case runner.Passed:
+		return Passed
+	case runner.Skipped:
+		return Skipped
+	case runner.Pending:
+		return Pending
+	default:
+		return Undefined
+	}
+}
+
+// Failed reports whether the run fails: a required check failed and is not
+// waived, or a step is undefined (a feature the harness cannot run).
+func (r Run) Failed() bool {
+	for _, c := range r.Checks {
+		if c.Outcome == Failed || c.Outcome == Undefined {
+			return true
+		}
+	}
+	return false
+}
+
+// Count returns how many checks of severity sev (any if "") have outcome o.
+func (r Run) Count(sev string, o Outcome) int {
+	n := 0
+	for _, c := range r.Checks {
+		if (sev == "" || severity(c) == sev) && c.Outcome == o {
+			n++
+		}
+	}
+	return n
+}
+
+func severity(c Check) string { return orDash(c.Severity) }
+
+// Detail is one line about the check: for a failure, expected versus got
+// with the request and the RFC section; for a skip, the reason; else its
+// title.
+func (c Check) Detail() string {
+	s, failed := c.FirstFailure()
+	var d string
+	switch {
+	case failed && s.Expected != "":
+		d = fmt.Sprintf("expected %s, got %s (%s %s → %d)", s.Expected, s.Got, s.Method, s.Path, s.Status)
+		if len(c.Refs) > 0 {
+			d += "; " + strings.Join(c.Refs, ", ")
+		}
+	case failed:
+		d = oneLine(s.Message)
+	default:
+		d = c.Title()
+		for _, s := range c.Scenarios {
+			if s.Verdict != runner.Passed && s.Message != "" {
+				d = oneLine(s.Message)
+				break
+			}
+		}
+	}
+	switch c.Outcome {
+	case Waived:
+		d = "waived: " + c.Waiver + " — " + d
+	case Stale:
+		d = "passes now, remove the waiver (" + c.Waiver + ")"
+	}
+	return d
+}
+
+// Title is the check's title from the catalogue, or else the first
+// scenario's name without the check ID it starts with.
+func (c Check) Title() string {
+	if c.title != "" {
+		return c.title
+	}
+	return strings.TrimSpace(strings.TrimPrefix(c.Scenarios[0].Name, c.CheckID))
+}
+
+// Exchange is the request and response line of the first failure, e.g.
+// "GET /secure-data → 401", or "".
+func (c Check) Exchange() string {
+	s, failed := c.FirstFailure()
+	if !failed || s.Method == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidwall/gjson"
+)
+
+// Distinctive secrets, so that any appearance in an output is a leak and
+// not a coincidence.
+const (
+	leakPassword     = "pw-Zq7Xk2-distinctive"
+	leakClientSecret = "cs-Yh4Wm9-distinctive"
+	leakHMACKey      = "hk-Rr8Tt1-distinctive-0123456789abcdef"
+)
+
+// tokenRecorder wraps a handler and keeps every access token it issues.
+type tokenRecorder struct {
+	next   http.Handler
+	faulty bool // strip the challenges and caching headers the checks look for
+
+	mu     sync.Mutex
+	tokens []string
+}
+
+func (tr *tokenRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := httptest.NewRecorder()
+	tr.next.ServeHTTP(rec, r)
+	if tok := gjson.GetBytes(rec.Body.Bytes(), "access_token").String(); tok != "" {
+		tr.mu.Lock()
+		tr.tokens = append(tr.tokens, tok)
+		tr.mu.Unlock()
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	if tr.faulty {
+		w.Header().Del("WWW-Authenticate")
+		w.Header().Del("Cache-Control")
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+func (tr *tokenRecorder) issued() []string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return append([]string(nil), tr.tokens...)
+}
+
+// TestRun_noSecretInAnyOutput runs a passing suite, a failing one and one
+// that cannot log in, with every report, and scans stdout, stderr and each
+// report file for the password, client secret, signing key and every
+// access token the target issued.
+func TestRun_noSecretInAnyOutput(t *testing.T) {
+	ref := startReference(t, "alice", leakPassword, []byte(leakHMACKey))
+	vars := map[string]string{
+		"AUTHCONFORM_USERNAME":      "alice",
+		"AUTHCONFORM_PASSWORD":      leakPassword,
+		"AUTHCONFORM_CLIENT_SECRET": leakClientSecret,
+		"AUTHCONFORM_SIGNING_ALG":   "HS256",
+		"AUTHCONFORM_SIGNING_KEY":   leakHMACKey,
+	}
+	tests := []struct {
+		name       string
+		givenFault bool
+		givenVars  map[string]string
+		wantCode   int
+	}{
+		{name: "passing suite", wantCode: 0},
+		{name: "failing suite", givenFault: true, wantCode: 1},
+		{name: "login refused", givenVars: map[string]string{"AUTHCONFORM_USERNAME": "bob"}, wantCode: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &tokenRecorder{next: ref.Config.Handler, faulty: tt.givenFault}
+			ts := httptest.NewServer(rec)
+			t.Cleanup(ts.Close)
+			env := map[string]string{}
+			for k, v := range vars {
+				env[k] = v
+			}
+			for k, v := range tt.givenVars {
+				env[k] = v
+			}
+			dir := t.TempDir()
+			files := map[string]string{
+				"junit": filepath.Join(dir, "junit.xml"), "cucumber": filepath.Join(dir, "cucumber.json"),
+				"html": filepath.Join(dir, "report.html"),
+			}
+			res := invoke(t, env, "run", "--target", ts.URL, "--client-auth", "post", "--client-id", "cli",
+				"--format", "pretty", "--junit", files["junit"], "--cucumber", files["cucumber"], "--html", files["html"])
+			if res.code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", res.code, tt.wantCode, res.stderr)
+			}
+			outputs := map[string]string{"stdout": res.stdout, "stderr": res.stderr}
+			for name, path := range files {
+				b, err := os.ReadFile(path)
+				if err != nil && tt.wantCode != 3 {
+					t.Errorf("%s report: %v", name, err)
+				}
+				outputs[name] = string(b)
+			}
+			secrets := append([]string{leakPassword, leakClientSecret, leakHMACKey}, rec.issued()...)
+			if tt.wantCode != 3 && len(secrets) == 3 {
+				t.Fatal("the target issued no token; the scan would prove nothing")
+			}
+			for name, out := range outputs {
+				for _, s := range secrets {
+					if strings.Contains(out, s) {
+						t.Errorf("%s contains a secret (%.6s…)", name, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRun_deviationsAndReports: a failing target with some failures
+// waived and a stale waiver; every report file agrees.
+func TestRun_deviationsAndReports(t *testing.T) {
+	ref := demoReference(t)
+	ts := httptest.NewServer(&tokenRecorder{next: ref.Config.Handler, faulty: true})
+	t.Cleanup(ts.Close)
+	dir := t.TempDir()
+	devFile := writeFile(t, "deviations.yaml", `# known deviations of the faulty server
+- check: T02
+  reason: the gateway strips Cache-Control; ticket OPS-1
+- check: B02
+  reason: challenges stripped by the gateway
+- check: B04
+  reason: challenges stripped by the gateway
+- check: B06
+  reason: challenges stripped by the gateway
+- check: T01
+  reason: fixed long ago
+`)
+	junit, cuke, html := filepath.Join(dir, "j.xml"), filepath.Join(dir, "c.json"), filepath.Join(dir, "r.html")
+	res := invoke(t, nil, "run", "--target", ts.URL, "--deviations", devFile,
+		"--junit", junit, "--cucumber", cuke, "--html", html)
+	if res.code != 0 {
+		t.Fatalf("exit %d, want 0 with every failure waived; stderr: %s\n%s", res.code, res.stderr, res.stdout)
+	}
+	for _, want := range []string{"T02    conformance  waived", "T01    conformance  stale-waiver", "WAIVED"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("summary lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	for path, wants := range map[string][]string{
+		junit: {`<skipped message="waived: the gateway strips Cache-Control`, "stale-waiver"},
+		cuke:  {`"name": "@waived"`, `"name": "@stale-waiver"`},
+		html:  {`class="o waived"`, "ticket OPS-1", "<!DOCTYPE html>"},
+	} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range wants {
+			if !bytes.Contains(b, []byte(want)) {
+				t.Errorf("%s lacks %q", filepath.Base(path), want)
+			}
+		}
+	}
+
+	// Without the deviations the same run fails.
+	if res := invoke(t, nil, "run", "--target", ts.URL); res.code != 1 {
+		t.Errorf("exit %d without deviations, want 1", res.code)
+	}
+}
+
+// TestRun_referenceProfile runs the shipped example profile against an
+// in-process reference server.
+func TestRun_referenceProfile(t *testing.T) {
+	secret := "0123456789abcdef0123456789abcdef-test"
+	ref := startReference(t, "testuser", "testpass", []byte(secret))
+	vars := map[string]string{"AUTHCONFORM_PASSWORD": "testpass", "REFSERVER_SECRET": secret}
+	res := invoke(t, vars, "run", "--profile", filepath.Join("profiles", "reference.yaml"), "--target", ref.URL)
+	if res.code != 0 {
+		t.Fatalf("exit %d; stderr: %s\n%s", res.code, res.stderr, res.stdout)
+	}
+	// The profile's password comes from the environment only.
+	res = invoke(t, map[string]string{"REFSERVER_SECRET": secret}, "run", "--profile", filepath.Join("profiles", "reference.yaml"), "--target", ref.URL)
+	if res.code != 2 || !strings.Contains(res.stderr, "AUTHCONFORM_PASSWORD is not set") {
+		t.Errorf("without the password: exit %d, stderr %q", res.code, res.stderr)
+	}
+}
+
+// TestRun_ownFeatures runs a team's feature directory with and without the
+// built-in checks.
+func TestRun_ownFeatures(t *testing.T) {
+	dir := t.TempDir()
+	feature := `Feature: Our API
+  @Z01 @conformance @rfc6750-2.1
+  Scenario: Z01 our token opens our resource
+    Given a valid access token
+    When the client calls the protected resource with the access token
+    Then the response status should be 200
+`
+	if err := os.WriteFile(filepath.Join(dir, "ours.feature"), []byte(feature), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := invoke(t, nil, "run", "--features", dir, "--no-builtin")
+	if res.code != 0 || !strings.Contains(res.stdout, "Z01") || strings.Contains(res.stdout, "T01") {
+		t.Errorf("--no-builtin: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = invoke(t, nil, "run", "--features", dir, "--tags", "@Z01,@T01")
+	if res.code != 0 || !strings.Contains(res.stdout, "Z01") || !strings.Contains(res.stdout, "T01") {
+		t.Errorf("with built-in: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.feature"), []byte("Feature: x\n  Scenario: y\n    Given ok\n  Oops\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res = invoke(t, nil, "run", "--features", dir)
+	if res.code != 2 || !strings.Contains(res.stderr, "broken.feature") {
+		t.Errorf("broken feature: exit %d, stderr %q", res.code, res.stderr)
+	}
+}
+
+// TestRun_failFast stops at the first failure.
+func TestRun_failFast(t *testing.T) {
+	ref := demoReference(t)
+	ts := httptest.NewServer(&tokenRecorder{next: ref.Config.Handler, faulty: true})
+	t.Cleanup(ts.Close)
+	all := invoke(t, nil, "run", "--target", ts.URL, "--concurrency", "1")
+	fast := invoke(t, nil, "run", "--target", ts.URL, "--concurrency", "1", "--fail-fast")
+	if all.code != 1 || fast.code != 1 {
+		t.Fatalf("exit %d and %d, want 1 and 1", all.code, fast.code)
+	}
+	if strings.Count(fast.stdout, "\n") >= strings.Count(all.stdout, "\n") {
+		t.Errorf("--fail-fast ran as much as a full run:\n%s", fast.stdout)
+	}
+}
