@@ -44,7 +44,7 @@ func (s *Suite) unmet(need string) string {
 		case c == nil:
 			return what + " was neither declared in the profile nor detected"
 		case !*c:
-			return "the target has no " + what
+			return "the target has no " + what + " (not in the profile, not detected)"
 		}
 		return ""
 	}
@@ -79,6 +79,45 @@ func (s *Suite) unmet(need string) string {
 	case "second-user":
 		if t.SecondUser == nil {
 			return "no second user in the profile"
+		}
+	case "jwt":
+		// The token-forging checks (CHECKS.md §2.3) and the keyed ones
+		// need a JWT to start from.
+		if s.probe.sample == nil {
+			return "the target's access tokens are not JWTs"
+		}
+	case "hmac":
+		// Checks of the HMAC secret itself (F07).
+		if s.probe.sample == nil || !strings.HasPrefix(s.probe.sample.Alg(), "HS") {
+			return "the target's access tokens are not HMAC-signed"
+		}
+	case "pub":
+		// Checks that use the target's public key (F08, D05): an
+		// asymmetric alg and its key in the JWKS.
+		if _, err := s.probe.publicKey(); err != nil {
+			return "the target's public key is not available: " + err.Error()
+		}
+	case "rfc9068":
+		// Checks that hold a target to the JWT access token profile.
+		if !s.probe.isRFC9068() {
+			return "the target's access tokens do not claim RFC 9068 (typ at+jwt)"
+		}
+	case "https":
+		// Checks of https URLs make no sense for a plain-HTTP target,
+		// which X01 judges.
+		if !strings.HasPrefix(t.BaseURL, "https://") {
+			return "the target is not served over https"
+		}
+	case "client":
+		// Client authentication checks (T14, T15) need a confidential
+		// client.
+		if t.ClientID == "" || t.ClientSecret.IsZero() {
+			return "no client ID and secret in the profile"
+		}
+	case "resource-client":
+		// Introspection (D09) needs a resource server's credentials.
+		if t.ResourceClientID == "" {
+			return "no resource-server client in the profile"
 		}
 	default:
 		return "unknown need; this harness version does not know how to meet it"

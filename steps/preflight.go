@@ -12,8 +12,10 @@ import (
 // negative check would fail or pass for the wrong reason, so the harness
 // stops with the returned error instead.
 func (s *Suite) Preflight(ctx context.Context) error {
-	st := &scenario{suite: s, marker: newMarker()}
-	st.redact.Add(s.target.Password.Reveal())
+	if err := s.Probe(ctx); err != nil {
+		return err
+	}
+	st := s.newScenario()
 
 	token, err := s.accessToken(ctx, st)
 	if err != nil {
