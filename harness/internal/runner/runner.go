@@ -55,7 +55,15 @@ type Result struct {
 
 // Run runs the selected scenarios against opts.Suite's target and returns
 // their verdicts. An error means the run could not start.
+//
+// Run probes the target first (steps.Suite.Probe, a no-op if Preflight has
+// already run it), so that @needs-* tags see the detected capabilities. A
+// probe that cannot log in is not an error here: the scenarios then fail
+// or skip with the reason, and Preflight is where a caller stops early.
+// Scenarios that wait (@needs-wait) overlap the rest: the probe's login
+// starts their clock, so the run lasts about as long as the longest wait.
 func Run(ctx context.Context, opts Options) (Result, error) {
+	_ = opts.Suite.Probe(ctx)
 	if opts.FS == nil {
 		opts.FS, opts.Paths = features.FS, []string{"."}
 	}
