@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cucumber/godog"
@@ -16,24 +17,34 @@ var ErrUnmetNeed = fmt.Errorf("%w: unmet need", godog.ErrSkip)
 // the target does not meet and says why (DESIGN.md, Tags: nothing is
 // skipped silently).
 func (s *Suite) skipUnmetNeeds(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
-	for _, tag := range sc.Tags {
-		need, ok := strings.CutPrefix(tag.Name, "@needs-")
+	tags := make([]string, len(sc.Tags))
+	for i, t := range sc.Tags {
+		tags[i] = t.Name
+	}
+	if reason := s.SkipReason(tags); reason != "" {
+		return ctx, fmt.Errorf("%w: %s", ErrUnmetNeed, reason)
+	}
+	return ctx, nil
+}
+
+// SkipReason returns why a scenario with these tags is skipped for the
+// suite's target, or "" if it runs. godog reports a scenario skipped by a
+// Before hook to After hooks without an error, so a runner that collects
+// verdicts asks here.
+func (s *Suite) SkipReason(tags []string) string {
+	for _, tag := range tags {
+		need, ok := strings.CutPrefix(tag, "@needs-")
 		if !ok {
 			continue
 		}
 		if reason := s.unmet(need); reason != "" {
-			return ctx, fmt.Errorf("%w: @needs-%s: %s", ErrUnmetNeed, need, reason)
+			return "@needs-" + need + ": " + reason
 		}
 	}
-	if s.target.Destructive {
-		return ctx, nil
+	if !s.target.Destructive && slices.Contains(tags, "@destructive") {
+		return "@destructive: destructive checks are off for this target"
 	}
-	for _, tag := range sc.Tags {
-		if tag.Name == "@destructive" {
-			return ctx, fmt.Errorf("%w: @destructive: destructive checks are off for this target", ErrUnmetNeed)
-		}
-	}
-	return ctx, nil
+	return ""
 }
 
 // unmet returns why the target lacks need, or "" when it has it.

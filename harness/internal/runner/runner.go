@@ -77,7 +77,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.Output = io.Discard
 	}
 
-	var c collector
+	c := collector{suite: opts.Suite}
 	suite := godog.TestSuite{
 		Name: "authconform",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
@@ -109,6 +109,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 // collector records each scenario's verdict; scenarios may end
 // concurrently.
 type collector struct {
+	suite   *steps.Suite
 	mu      sync.Mutex
 	entries []ScenarioResult
 }
@@ -120,6 +121,10 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 	}
 	r := ScenarioResult{Meta: ParseTags(tags), Name: sc.Name, URI: sc.Uri}
 	r.Verdict, r.Message = verdictOf(err)
+	if reason := c.suite.SkipReason(tags); err == nil && reason != "" {
+		// godog hides a Before hook's skip from After hooks.
+		r.Verdict, r.Message = Skipped, reason
+	}
 	var ce *steps.CheckError
 	if errors.As(err, &ce) {
 		r.Expected, r.Got = ce.Expected, ce.Got
