@@ -9,6 +9,30 @@ import (
 	"github.com/cucumber/godog"
 )
 
+// The @needs-* tags a scenario may carry, and what meets each:
+//
+//	@needs-key              the profile gives the signing key
+//	@needs-wait             the profile allows waiting (MaxWait > 0)
+//	@needs-oauth            the login is an RFC 6749 token endpoint
+//	@needs-refresh          a refresh_token grant (declared or detected)
+//	@needs-revocation       an RFC 7009 endpoint (declared or in the metadata)
+//	@needs-introspection    an RFC 7662 endpoint (declared or in the metadata)
+//	@needs-discovery        RFC 8414 metadata (declared or detected)
+//	@needs-jwks             a JWKS (declared, or jwks_uri / well-known)
+//	@needs-scope            a scoped user and scoped endpoint in the profile
+//	@needs-second-user      a second user in the profile
+//	@needs-jwt              the target's access tokens are JWTs (probed)
+//	@needs-hmac             they are HMAC-signed (probed)
+//	@needs-pub              their public key is in the JWKS (probed)
+//	@needs-rfc9068          they claim RFC 9068 with typ at+jwt (probed)
+//	@needs-https            the base URL is https
+//	@needs-client           a client ID and secret in the profile
+//	@needs-resource-client  a resource server's client for introspection
+//	@destructive            the profile allows destructive checks
+//
+// A step may also skip at run time with ErrUnmetNeed when what it needs
+// shows only then (B15: the target does not accept query tokens).
+
 // ErrUnmetNeed wraps godog.ErrSkip for a scenario whose @needs-* tags the
 // target does not meet; the text after it is the reason.
 var ErrUnmetNeed = fmt.Errorf("%w: unmet need", godog.ErrSkip)
