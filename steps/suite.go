@@ -10,11 +10,14 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cucumber/godog"
 	"github.com/go-resty/resty/v2"
 	"github.com/tidwall/gjson"
+
+	"github.com/authconform/authconform/steps/jwtforge"
 )
 
 // Suite is the state shared by every scenario of one run against one
@@ -27,6 +30,20 @@ type Suite struct {
 	mu       sync.Mutex
 	token    string
 	tokenExp time.Time
+
+	probeOnce sync.Once
+	probeErr  error
+	probe     probe // what Probe found; read-only once it returns
+
+	mintOnce sync.Once
+	mintErr  error // why keyed checks are inconclusive, if they are
+
+	attackerOnce sync.Once
+	attacker     *jwtforge.Attacker
+	keyServer    *jwtforge.KeyServer
+	attackerErr  error
+
+	inflight atomic.Int64 // forgery scenarios running, for the persistence check
 }
 
 // New validates t and prepares a suite for it.
@@ -54,7 +71,12 @@ func New(t Target) (*Suite, error) {
 }
 
 // Close releases the suite's idle connections.
-func (s *Suite) Close() { s.http.GetClient().CloseIdleConnections() }
+func (s *Suite) Close() {
+	s.http.GetClient().CloseIdleConnections()
+	if s.keyServer != nil {
+		s.keyServer.Close()
+	}
+}
 
 // Target returns the suite's target with its defaults filled in.
 func (s *Suite) Target() Target { return s.target }
@@ -62,10 +84,27 @@ func (s *Suite) Target() Target { return s.target }
 // InitializeScenario registers every step for one scenario. godog calls it
 // once per scenario, so the state it creates is the scenario's own.
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
-	st := &scenario{suite: s, marker: newMarker()}
-	st.redact.Add(s.target.Password.Reveal())
+	st := s.newScenario()
 	sc.Before(s.skipUnmetNeeds)
+	sc.Before(st.countForgery)
+	sc.After(st.uncountForgery)
 	register(sc, st)
+}
+
+// newScenario returns fresh scenario state whose redactor knows every
+// secret of the profile.
+func (s *Suite) newScenario() *scenario {
+	st := &scenario{suite: s, marker: newMarker()}
+	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal())
+	if k := s.target.SigningKey; k != nil {
+		st.redact.Add(k.Key.Reveal())
+	}
+	for _, u := range []*Credentials{s.target.SecondUser, s.target.ScopedUser} {
+		if u != nil {
+			st.redact.Add(u.Password.Reveal())
+		}
+	}
+	return st
 }
 
 // scenario is the state of one running scenario.
@@ -75,15 +114,23 @@ type scenario struct {
 	redact Redactor
 	token  string    // the access token the scenario works with
 	last   *exchange // the latest request and its response
+
+	counted bool          // counted in Suite.inflight
+	forged  []forgery     // tokens to present, with what each claims to be
+	answers []answer      // what the target said to each forged token
+	own     loginResult   // the scenario's own login, for refresh and revocation
+	seen    []*exchange   // responses a multi-request step collected
+	timings []loginTiming // T07's unknown user, then wrong password
 }
 
 // exchange is one request and the response it got.
 type exchange struct {
-	method string
-	path   string
-	status int
-	header http.Header
-	body   []byte
+	method  string
+	path    string
+	status  int
+	header  http.Header
+	body    []byte
+	latency time.Duration
 }
 
 // CheckError is a step's finding that the target did not answer as the
@@ -120,6 +167,10 @@ type request struct {
 	path   string // relative to the base URL, query included
 	header http.Header
 	form   string // raw application/x-www-form-urlencoded body, if any
+	body   string // any other body; set its Content-Type in header
+	// basicUser and basicPass, when basicUser is set, are sent as HTTP
+	// Basic authentication (RFC 6749 §2.3.1).
+	basicUser, basicPass string
 }
 
 // send performs r and records the exchange as the scenario's latest.
@@ -133,16 +184,23 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	if r.form != "" {
 		req.SetHeader("Content-Type", "application/x-www-form-urlencoded").SetBody(r.form)
 	}
+	if r.body != "" {
+		req.SetBody(r.body)
+	}
+	if r.basicUser != "" {
+		req.SetBasicAuth(r.basicUser, r.basicPass)
+	}
 	resp, err := req.Execute(r.method, r.path)
 	if err != nil {
 		return fmt.Errorf("%s %s: %s", r.method, st.redact.Scrub(r.path), st.redact.Scrub(transportError(err)))
 	}
 	st.last = &exchange{
-		method: r.method,
-		path:   r.path,
-		status: resp.StatusCode(),
-		header: resp.Header(),
-		body:   resp.Body(),
+		method:  r.method,
+		path:    r.path,
+		status:  resp.StatusCode(),
+		header:  resp.Header(),
+		body:    resp.Body(),
+		latency: resp.Time(),
 	}
 	return nil
 }
@@ -218,7 +276,25 @@ func (st *scenario) passwordGrant(edit func(url.Values)) request {
 	if edit != nil {
 		edit(form)
 	}
-	return request{method: http.MethodPost, path: st.suite.target.TokenPath, form: form.Encode()}
+	return st.tokenRequest(form)
+}
+
+// tokenRequest builds a POST of form to the token endpoint with the
+// target's client authentication (RFC 6749 §2.3.1).
+func (st *scenario) tokenRequest(form url.Values) request {
+	r := request{method: http.MethodPost, path: st.suite.target.TokenPath}
+	t := st.suite.target
+	switch t.ClientAuth {
+	case ClientAuthBasic:
+		r.basicUser, r.basicPass = url.QueryEscape(t.ClientID), url.QueryEscape(t.ClientSecret.Reveal())
+	case ClientAuthPost:
+		if !form.Has("client_id") {
+			form.Set("client_id", t.ClientID)
+			form.Set("client_secret", t.ClientSecret.Reveal())
+		}
+	}
+	r.form = form.Encode()
+	return r
 }
 
 // expand replaces the placeholders a feature may use in a value: {token},

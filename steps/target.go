@@ -6,6 +6,7 @@ package steps
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,6 +98,15 @@ type Target struct {
 	// a check that would wait longer is skipped with the reason. Default 0:
 	// no waiting checks.
 	MaxWait time.Duration
+	// Progress receives a line now and then while a check waits, such as
+	// E01 waiting for a token to expire; steps write nothing else. Default:
+	// nowhere.
+	Progress io.Writer
+	// ResourceClientID and ResourceClientSecret are a resource server's
+	// client credentials for the introspection endpoint (RFC 7662 §2.1).
+	// Optional; checks tagged @needs-resource-client need them.
+	ResourceClientID     string
+	ResourceClientSecret Secret
 	// Destructive allows checks tagged @destructive, which may lock the
 	// valid user out for a while.
 	Destructive bool
@@ -164,6 +174,9 @@ func (t Target) withDefaults() (Target, error) {
 	}
 	if t.TokenField == "" {
 		t.TokenField = "access_token"
+	}
+	if t.Progress == nil {
+		t.Progress = io.Discard
 	}
 	if t.ClientAuth == "" {
 		t.ClientAuth = ClientAuthNone

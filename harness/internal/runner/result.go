@@ -100,6 +100,8 @@ func (c CheckResult) FirstFailure() (ScenarioResult, bool) {
 	return ScenarioResult{}, false
 }
 
+var severityRank = map[string]int{SeverityAdvisory: 1, SeverityConformance: 2, SeveritySecurity: 3}
+
 var verdictRank = map[Verdict]int{Passed: 0, Skipped: 1, Pending: 2, Undefined: 3, Failed: 4}
 
 // ByCheck groups scenario results by check ID, in ID order; scenarios
@@ -120,8 +122,13 @@ func ByCheck(results []ScenarioResult) []CheckResult {
 		}
 		c := &checks[i]
 		c.Scenarios = append(c.Scenarios, r)
-		if verdictRank[r.Verdict] > verdictRank[c.Verdict] {
-			c.Verdict = r.Verdict
+		switch {
+		case verdictRank[r.Verdict] > verdictRank[c.Verdict]:
+			c.Verdict, c.Severity = r.Verdict, r.Severity
+		case r.Verdict == Failed && severityRank[r.Severity] > severityRank[c.Severity]:
+			// A check whose scenarios differ in severity (T05, D06) is
+			// as severe as its most severe failure.
+			c.Severity = r.Severity
 		}
 	}
 	sort.SliceStable(checks, func(a, b int) bool {

@@ -55,7 +55,15 @@ type Result struct {
 
 // Run runs the selected scenarios against opts.Suite's target and returns
 // their verdicts. An error means the run could not start.
+//
+// Run probes the target first (steps.Suite.Probe, a no-op if Preflight has
+// already run it), so that @needs-* tags see the detected capabilities. A
+// probe that cannot log in is not an error here: the scenarios then fail
+// or skip with the reason, and Preflight is where a caller stops early.
+// Scenarios that wait (@needs-wait) overlap the rest: the probe's login
+// starts their clock, so the run lasts about as long as the longest wait.
 func Run(ctx context.Context, opts Options) (Result, error) {
+	_ = opts.Suite.Probe(ctx)
 	if opts.FS == nil {
 		opts.FS, opts.Paths = features.FS, []string{"."}
 	}
@@ -69,7 +77,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.Output = io.Discard
 	}
 
-	var c collector
+	c := collector{suite: opts.Suite}
 	suite := godog.TestSuite{
 		Name: "authconform",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
@@ -101,6 +109,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 // collector records each scenario's verdict; scenarios may end
 // concurrently.
 type collector struct {
+	suite   *steps.Suite
 	mu      sync.Mutex
 	entries []ScenarioResult
 }
@@ -112,6 +121,10 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 	}
 	r := ScenarioResult{Meta: ParseTags(tags), Name: sc.Name, URI: sc.Uri}
 	r.Verdict, r.Message = verdictOf(err)
+	if reason := c.suite.SkipReason(tags); err == nil && reason != "" {
+		// godog hides a Before hook's skip from After hooks.
+		r.Verdict, r.Message = Skipped, reason
+	}
 	var ce *steps.CheckError
 	if errors.As(err, &ce) {
 		r.Expected, r.Got = ce.Expected, ce.Got
