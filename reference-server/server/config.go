@@ -301,4 +301,3 @@ func isKnownScope(s string) bool {
 	}
 	return false
 }
-

@@ -122,7 +122,7 @@ func decodeOrder(r *http.Request) (string, int64, error) {
 		return "", 0, errors.New("the body could not be read")
 	}
 	var in struct {
-		Item     *string      `json:"item"`
+		Item     *string         `json:"item"`
 		Quantity json.RawMessage `json:"quantity"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
