@@ -26,7 +26,6 @@ const (
 	faultAlgNone          = "alg-none"
 	faultNoSignatureCheck = "signature-not-verified"
 	faultAlgNotPinned     = "alg-not-pinned"
-	faultAlgHeaderIgnored = "alg-header-ignored"
 	faultBlankSecret      = "blank-hmac-secret"
 	faultWeakSecret       = "weak-hmac-secret"
 	faultPsychicSignature = "psychic-signature"
@@ -103,7 +102,6 @@ var faults = []Fault{
 	{faultAlgNone, `accepts alg "none" in any letter case, with or without a signature`, []string{"F04", "F05"}},
 	{faultNoSignatureCheck, "decodes tokens without verifying their signature", []string{"F01", "F02", "F03", "F05", "F09"}},
 	{faultAlgNotPinned, "lets the header pick the algorithm: HS256 keyed with the public key PEM passes (RS/ES/EdDSA servers)", []string{"F08"}},
-	{faultAlgHeaderIgnored, "verifies with the configured algorithm whatever the header alg says", []string{"F09"}},
 	{faultBlankSecret, "also accepts HS256/384/512 tokens signed with an empty key", []string{"F06", "F12"}},
 	{faultWeakSecret, `signs HS256 with the dictionary word "secret"`, []string{"F07"}},
 	{faultPsychicSignature, "accepts an ES256/384/512 signature of zeros (CVE-2022-21449)", []string{"F13"}},
