@@ -47,14 +47,14 @@ var testUsers = sync.OnceValue(func() []User {
 
 // fixture is a server under test with its clock.
 type fixture struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	clock *testClock
 }
 
 // newFixture builds a server with the demo users, a test clock and the
 // given changes to its config.
-func newFixture(t *testing.T, edit func(*Config)) *fixture {
+func newFixture(t testing.TB, edit func(*Config)) *fixture {
 	t.Helper()
 	clock := &testClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
 	cfg := Config{Users: testUsers(), Now: clock.Now, Issuer: "http://rs.test"}
