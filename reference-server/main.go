@@ -1,10 +1,10 @@
 // Command reference-server runs the authconform reference server: an OAuth
-// 2.0 token endpoint and a JWT-protected API that conform to the checks the
-// harness runs. It is a local test target, not a production service.
+// 2.0 authorization server and JWT-protected API that conform to the checks
+// the harness runs. It is a local test target, not a production service.
 //
 // Configuration comes from flags and, for each flag, a REFSERVER_* env var
-// (the flag wins). The signing secret comes from REFSERVER_SECRET or
-// REFSERVER_SECRET_FILE only, never from a flag.
+// (the flag wins). Secrets (the HS256 secret, key files) come from env vars
+// or files only, never from a flag value. SIGHUP rotates the signing key.
 package main
 
 import (
@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/authconform/authconform/reference-server/server"
@@ -27,19 +28,44 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
 // options are the command line settings.
 type options struct {
-	addr     string
-	lifetime time.Duration
-	leeway   time.Duration
-	logLevel slog.Level
+	addr             string
+	issuer           string
+	audience         string
+	alg              string
+	keyFile          string
+	previousKeyFiles stringList
+	lifetime         time.Duration
+	refreshLifetime  time.Duration
+	leeway           time.Duration
+	bcryptCost       int
+	throttleFailures int
+	throttleLockout  time.Duration
+	faults           stringList
+	listFaults       bool
+	logLevel         slog.Level
+}
+
+// stringList is a repeatable flag; from an env var it is comma-separated.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			*l = append(*l, part)
+		}
+	}
+	return nil
 }
 
 // run is the whole program, with its environment passed in for tests.
-func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
@@ -48,30 +74,38 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		fmt.Fprintln(stderr, "reference-server:", err)
 		return 2
 	}
+	if opts.listFaults {
+		listFaults(stdout)
+		return 0
+	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
 
-	secret, err := loadSecret(getenv)
+	cfg, err := buildConfig(opts, getenv, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "reference-server:", err)
 		return 2
 	}
-	srv, err := server.New(server.Config{
-		Secret:        secret,
-		TokenLifetime: opts.lifetime,
-		Leeway:        opts.leeway,
-		Logger:        logger,
-	})
-	if err != nil {
-		fmt.Fprintln(stderr, "reference-server: config:", err)
+	if len(opts.faults) > 0 && !loopbackAddr(opts.addr) {
+		fmt.Fprintf(stderr, "reference-server: --insecure-fault needs a loopback --addr, not %q\n", opts.addr)
 		return 2
 	}
-
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		fmt.Fprintln(stderr, "reference-server:", err)
 		return 1
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "secret_source", secretSource(getenv))
+	defer ln.Close()
+	if cfg.Issuer == "" {
+		cfg.Issuer = "http://" + ln.Addr().String()
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "reference-server: config:", err)
+		return 2
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "alg", srv.Alg(), "kid", srv.KeyID(),
+		"key_source", keySource(opts, getenv))
+	go rotateOnHangup(ctx, srv, logger)
 	if err := srv.Serve(ctx, ln); err != nil {
 		logger.Error("serve", "err", err)
 		return 1
@@ -86,26 +120,35 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: reference-server [flags]\n\nFlags (each also read from the REFSERVER_* env var shown):")
 		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "\nThe HS256 secret comes from REFSERVER_SECRET or REFSERVER_SECRET_FILE;\nwithout either, a random secret is made for this process.")
+		fmt.Fprintln(stderr, "\nThe HS256 secret comes from REFSERVER_SECRET or REFSERVER_SECRET_FILE;\nwithout either, a random secret is made for this process. SIGHUP rotates\nthe signing key.")
 	}
 	var o options
-	fs.StringVar(&o.addr, "addr", envOr(getenv, "REFSERVER_ADDR", "127.0.0.1:8080"), "listen address `HOST:PORT` (REFSERVER_ADDR)")
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address `HOST:PORT` (REFSERVER_ADDR)")
+	fs.StringVar(&o.issuer, "issuer", "", "issuer `URL`, the base of the metadata's endpoint URLs (REFSERVER_ISSUER; default http://HOST:PORT of --addr)")
+	fs.StringVar(&o.audience, "audience", server.DefaultAudience, "aud of issued tokens, the only one accepted (REFSERVER_AUDIENCE)")
+	fs.StringVar(&o.alg, "alg", server.DefaultAlg, "signing algorithm: HS256, RS256, ES256 or EdDSA (REFSERVER_ALG)")
+	fs.StringVar(&o.keyFile, "key-file", "", "private key `PEM` file for RS256, ES256 or EdDSA; default: generated (REFSERVER_KEY_FILE)")
+	fs.Var(&o.previousKeyFiles, "previous-key-file", "`PEM` (or secret) file of a previous key still accepted for verification; repeatable (REFSERVER_PREVIOUS_KEY_FILES, comma-separated)")
 	fs.DurationVar(&o.lifetime, "token-lifetime", server.DefaultTokenLifetime, "access token lifetime (REFSERVER_TOKEN_LIFETIME)")
+	fs.DurationVar(&o.refreshLifetime, "refresh-lifetime", server.DefaultRefreshLifetime, "refresh token family lifetime (REFSERVER_REFRESH_LIFETIME)")
 	fs.DurationVar(&o.leeway, "leeway", server.DefaultLeeway, "clock skew tolerated on exp, nbf and iat (REFSERVER_LEEWAY)")
+	fs.IntVar(&o.bcryptCost, "bcrypt-cost", server.DefaultPasswordCost, "bcrypt cost of the demo users' hashes (REFSERVER_BCRYPT_COST)")
+	fs.IntVar(&o.throttleFailures, "throttle-failures", server.DefaultThrottleFailures, "wrong passwords in a row that lock a username out; -1 turns throttling off (REFSERVER_THROTTLE_FAILURES)")
+	fs.DurationVar(&o.throttleLockout, "throttle-lockout", server.DefaultThrottleLockout, "how long a lock-out lasts (REFSERVER_THROTTLE_LOCKOUT)")
+	fs.Var(&o.faults, "insecure-fault", "switch on the deliberate fault `NAME`; repeatable; loopback only (REFSERVER_INSECURE_FAULTS, comma-separated)")
+	fs.BoolVar(&o.listFaults, "list-faults", false, "list the deliberate faults and exit")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error (REFSERVER_LOG_LEVEL)")
 
-	// Env vars become defaults; flags given on the command line override them.
-	for name, env := range map[string]string{
-		"token-lifetime": "REFSERVER_TOKEN_LIFETIME",
-		"leeway":         "REFSERVER_LEEWAY",
-		"log-level":      "REFSERVER_LOG_LEVEL",
-	} {
+	// Env vars become defaults; flags given on the command line override
+	// them. A repeatable flag named on the command line replaces its env var.
+	for name, env := range envNames {
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
 				return o, fmt.Errorf("%s=%q: %w", env, v, err)
 			}
 		}
 	}
+	resetRepeatedOnArgs(args, &o)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -115,14 +158,79 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	return o, nil
 }
 
-func envOr(getenv func(string) string, key, fallback string) string {
-	if v := getenv(key); v != "" {
-		return v
-	}
-	return fallback
+// envNames maps each flag to its env var.
+var envNames = map[string]string{
+	"addr":              "REFSERVER_ADDR",
+	"issuer":            "REFSERVER_ISSUER",
+	"audience":          "REFSERVER_AUDIENCE",
+	"alg":               "REFSERVER_ALG",
+	"key-file":          "REFSERVER_KEY_FILE",
+	"previous-key-file": "REFSERVER_PREVIOUS_KEY_FILES",
+	"token-lifetime":    "REFSERVER_TOKEN_LIFETIME",
+	"refresh-lifetime":  "REFSERVER_REFRESH_LIFETIME",
+	"leeway":            "REFSERVER_LEEWAY",
+	"bcrypt-cost":       "REFSERVER_BCRYPT_COST",
+	"throttle-failures": "REFSERVER_THROTTLE_FAILURES",
+	"throttle-lockout":  "REFSERVER_THROTTLE_LOCKOUT",
+	"insecure-fault":    "REFSERVER_INSECURE_FAULTS",
+	"log-level":         "REFSERVER_LOG_LEVEL",
 }
 
-// loadSecret reads the signing secret from the environment; nil means
+// resetRepeatedOnArgs clears a repeatable flag's env value when the
+// command line gives the flag, so that flags win over env vars there too.
+func resetRepeatedOnArgs(args []string, o *options) {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch name {
+		case "insecure-fault":
+			o.faults = nil
+		case "previous-key-file":
+			o.previousKeyFiles = nil
+		}
+	}
+}
+
+// buildConfig turns options and secret env vars into a server.Config.
+func buildConfig(o options, getenv func(string) string, logger *slog.Logger) (server.Config, error) {
+	cfg := server.Config{
+		Issuer:           o.issuer,
+		Audience:         o.audience,
+		Alg:              o.alg,
+		TokenLifetime:    o.lifetime,
+		RefreshLifetime:  o.refreshLifetime,
+		Leeway:           o.leeway,
+		PasswordCost:     o.bcryptCost,
+		ThrottleFailures: o.throttleFailures,
+		ThrottleLockout:  o.throttleLockout,
+		InsecureFaults:   o.faults,
+		Logger:           logger,
+	}
+	if cfg.Leeway == 0 {
+		cfg.Leeway = -1 // --leeway 0 means none, not the default
+	}
+	if cfg.ThrottleFailures == 0 {
+		cfg.ThrottleFailures = -1
+	}
+	var err error
+	if cfg.Secret, err = loadSecret(getenv); err != nil {
+		return cfg, err
+	}
+	if o.keyFile != "" {
+		if cfg.SigningKeyPEM, err = os.ReadFile(o.keyFile); err != nil {
+			return cfg, fmt.Errorf("read key file: %w", err)
+		}
+	}
+	for _, path := range o.previousKeyFiles {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("read previous key file: %w", err)
+		}
+		cfg.PreviousKeys = append(cfg.PreviousKeys, []byte(strings.TrimRight(string(b), "\r\n")))
+	}
+	return cfg, nil
+}
+
+// loadSecret reads the HS256 secret from the environment; nil means
 // "generate one" to server.New.
 func loadSecret(getenv func(string) string) ([]byte, error) {
 	if v := getenv("REFSERVER_SECRET"); v != "" {
@@ -138,15 +246,59 @@ func loadSecret(getenv func(string) string) ([]byte, error) {
 	return nil, nil
 }
 
-// secretSource names where the secret came from, for the start-up log; the
-// secret itself is never logged.
-func secretSource(getenv func(string) string) string {
+// keySource names where the signing key came from, for the start-up log;
+// the key itself is never logged.
+func keySource(o options, getenv func(string) string) string {
 	switch {
+	case o.alg != "HS256" && o.keyFile != "":
+		return "--key-file"
+	case o.alg != "HS256":
+		return "generated"
 	case getenv("REFSERVER_SECRET") != "":
 		return "REFSERVER_SECRET"
 	case getenv("REFSERVER_SECRET_FILE") != "":
 		return "REFSERVER_SECRET_FILE"
 	default:
 		return "random"
+	}
+}
+
+// loopbackAddr reports whether a listen address names a loopback host.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// listFaults prints one line per deliberate fault.
+func listFaults(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FAULT\tCHECKS\tWHAT THE SERVER THEN DOES WRONG")
+	for _, f := range server.Faults() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", f.Name, strings.Join(f.Checks, ","), f.Description)
+	}
+	tw.Flush()
+}
+
+// rotateOnHangup rotates the signing key on each SIGHUP until ctx ends.
+func rotateOnHangup(ctx context.Context, srv *server.Server, logger *slog.Logger) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if err := srv.RotateSigningKey(); err != nil {
+				logger.Error("rotate", "err", err)
+			}
+		}
 	}
 }

@@ -1,15 +1,19 @@
-// Package server is the authconform reference server: an OAuth 2.0 token
-// endpoint (RFC 6749) and a JWT-protected resource (RFC 6750, RFC 9068) that
-// implement the specification the harness checks. It is the harness's
-// default target and the model of what a conforming API answers.
+// Package server is the authconform reference server: an OAuth 2.0
+// authorization server (RFC 6749 token endpoint, RFC 7009 revocation,
+// RFC 7662 introspection, RFC 8414 metadata) and JWT-protected resources
+// (RFC 6750, RFC 9068) that implement the specification the harness checks.
+// It is the harness's default target and the model of what a conforming API
+// answers. Deliberate faults (see Faults) turn single behaviours wrong so
+// that each negative check can be shown to fail.
 package server
 
 import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -17,25 +21,46 @@ import (
 
 // Defaults applied by New to a zero Config.
 const (
-	DefaultIssuer        = "http://authconform.local"
-	DefaultAudience      = "authconform-api"
-	DefaultRealm         = "authconform"
-	DefaultTokenLifetime = 15 * time.Minute
-	DefaultLeeway        = 30 * time.Second
-	DefaultClientID      = "authconform-cli"
+	DefaultIssuer          = "http://authconform.local"
+	DefaultAudience        = "authconform-api"
+	DefaultRealm           = "authconform"
+	DefaultAlg             = "HS256"
+	DefaultTokenLifetime   = 15 * time.Minute
+	DefaultRefreshLifetime = 24 * time.Hour
+	DefaultLeeway          = 30 * time.Second
+	DefaultClientID        = "authconform-cli"
 	// DefaultPasswordCost is the bcrypt cost of the demo users' hashes. It is
-	// bcrypt's own default; lower it only for local benchmarks.
+	// bcrypt's own default (about 50 ms a hash on a laptop): slow enough to
+	// make a stolen hash costly to crack, fast enough for a test target.
+	// Tests lower it to bcrypt.MinCost to save time; never raise an
+	// attacker's guessing rate that way on anything but a local target.
 	DefaultPasswordCost = bcrypt.DefaultCost
+	// DefaultThrottleFailures is how many wrong passwords in a row lock a
+	// username out of the token endpoint for DefaultThrottleLockout.
+	DefaultThrottleFailures = 10
+	DefaultThrottleLockout  = 30 * time.Second
 	// MaxTokenLifetime bounds Config.TokenLifetime at one year, the largest
 	// expires_in clients treat as plausible (CHECKS.md T04).
 	MaxTokenLifetime = 365 * 24 * time.Hour
 )
 
+// Scopes known to the reference server. A token request naming any other
+// scope is invalid_scope (RFC 6749 §5.2).
+const (
+	ScopeRead   = "read"
+	ScopeAdmin  = "admin"
+	ScopeOrders = "orders"
+)
+
+// knownScopes lists every scope in the order metadata advertises them.
+var knownScopes = []string{ScopeRead, ScopeAdmin, ScopeOrders}
+
 // Config configures a Server. The zero value is usable: New fills in every
 // default documented on the fields.
 type Config struct {
-	// Issuer is the iss claim of issued tokens and the only issuer accepted.
-	// Default DefaultIssuer.
+	// Issuer is the iss claim of issued tokens, the only issuer accepted and
+	// the base of every endpoint URL in the RFC 8414 metadata. Default
+	// DefaultIssuer; an embedding harness sets it to the server's base URL.
 	Issuer string
 	// Audience is the aud claim of issued tokens and the only audience
 	// accepted. Default DefaultAudience.
@@ -43,17 +68,57 @@ type Config struct {
 	// Realm is the realm of every WWW-Authenticate challenge. Default
 	// DefaultRealm.
 	Realm string
-	// Secret is the HS256 signing key. Default: 32 random bytes per process.
+
+	// Alg is the one signing algorithm: HS256, RS256, ES256 or EdDSA.
+	// Default DefaultAlg. Tokens with any other alg are refused.
+	Alg string
+	// Secret is the HS256 signing key (at least 32 bytes). Default: 32
+	// random bytes per process. Used only when Alg is HS256.
 	Secret []byte
+	// SigningKeyPEM is the private key for RS256 (RSA, PKCS#1 or PKCS#8),
+	// ES256 (P-256, SEC 1 or PKCS#8) or EdDSA (Ed25519, PKCS#8). Default: a
+	// key generated at start. Used only when Alg is not HS256.
+	SigningKeyPEM []byte
+	// PreviousKeys are verification keys of a key rotation: tokens signed by
+	// them stay valid until they expire, while new tokens are signed with
+	// the current key. For HS256 each is a secret; otherwise a public or
+	// private key PEM of the same algorithm. Default none.
+	PreviousKeys [][]byte
+
 	// TokenLifetime is the lifetime of access tokens, the expires_in of
 	// every token response. Default DefaultTokenLifetime.
 	TokenLifetime time.Duration
+	// RefreshLifetime bounds a refresh token family from its password grant.
+	// Default DefaultRefreshLifetime.
+	RefreshLifetime time.Duration
 	// Leeway is the clock skew tolerated on exp, nbf and iat. Default
 	// DefaultLeeway; a negative value means none.
 	Leeway time.Duration
+
 	// Users are the resource owners the password grant accepts. Default
-	// DemoUsers(DefaultPasswordCost).
+	// DemoUsers(PasswordCost).
 	Users []User
+	// PasswordCost is the bcrypt cost of the default demo users. Default
+	// DefaultPasswordCost.
+	PasswordCost int
+	// Clients are the OAuth clients. Default DemoClients(): the public
+	// client DefaultClientID (used when a request names none), a
+	// confidential client and a resource-server client for introspection.
+	Clients []Client
+
+	// ThrottleFailures is how many wrong passwords in a row lock a username
+	// out of the token endpoint (429 with Retry-After) for ThrottleLockout.
+	// Default DefaultThrottleFailures; a negative value turns throttling off.
+	ThrottleFailures int
+	// ThrottleLockout is how long a lock-out lasts. Default
+	// DefaultThrottleLockout.
+	ThrottleLockout time.Duration
+
+	// InsecureFaults names deliberate deviations to switch on (see Faults).
+	// WARNING: each one makes the server exploitable; Serve refuses to
+	// listen on anything but loopback while any is set.
+	InsecureFaults []string
+
 	// Now is the server's clock. Default time.Now.
 	Now func() time.Time
 	// Logger receives one access line per request and start-up events.
@@ -68,38 +133,74 @@ type User struct {
 	Scopes       []string
 }
 
-// Demo user credentials, documented in the README. They are public by
-// design: the reference server is a local test target, never a real service.
+// Client is an OAuth client (RFC 6749 §2). A client without a secret is
+// public; one with a secret is confidential and authenticates with
+// client_secret_basic or client_secret_post (§2.3.1).
+type Client struct {
+	ID     string
+	Secret string
+	// ResourceServer marks the credentials of a protected resource: they may
+	// call the introspection endpoint (RFC 7662 §2.1) and nothing else.
+	ResourceServer bool
+}
+
+// Demo credentials, documented in the README. They are public by design:
+// the reference server is a local test target, never a real service.
 const (
-	DemoUsername = "testuser"
-	DemoPassword = "testpass"
+	DemoUsername      = "testuser"
+	DemoPassword      = "testpass"
+	DemoAdminUsername = "admin"
+	DemoAdminPassword = "adminpass"
+
+	DemoConfidentialClientID     = "authconform-confidential"
+	DemoConfidentialClientSecret = "confidential-secret"
+	DemoResourceClientID         = "authconform-rs"
+	DemoResourceClientSecret     = "rs-secret"
 )
 
 // DemoUsers returns the documented demo users with bcrypt hashes of the
-// given cost (bcrypt.DefaultCost when cost is 0).
+// given cost (DefaultPasswordCost when cost is 0): testuser with scopes
+// "read orders" and admin with "read admin orders".
 func DemoUsers(cost int) ([]User, error) {
 	if cost == 0 {
 		cost = DefaultPasswordCost
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), cost)
-	if err != nil {
-		return nil, fmt.Errorf("hash demo password: %w", err)
+	demo := []struct {
+		name, password string
+		scopes         []string
+	}{
+		{DemoUsername, DemoPassword, []string{ScopeRead, ScopeOrders}},
+		{DemoAdminUsername, DemoAdminPassword, []string{ScopeRead, ScopeAdmin, ScopeOrders}},
 	}
-	return []User{{Name: DemoUsername, PasswordHash: hash, Scopes: []string{"read"}}}, nil
+	users := make([]User, 0, len(demo))
+	for _, d := range demo {
+		hash, err := bcrypt.GenerateFromPassword([]byte(d.password), cost)
+		if err != nil {
+			return nil, fmt.Errorf("hash demo password of %s: %w", d.name, err)
+		}
+		users = append(users, User{Name: d.name, PasswordHash: hash, Scopes: d.scopes})
+	}
+	return users, nil
+}
+
+// DemoClients returns the documented demo clients: the public client
+// DefaultClientID, the confidential client DemoConfidentialClientID and the
+// resource-server client DemoResourceClientID.
+func DemoClients() []Client {
+	return []Client{
+		{ID: DefaultClientID},
+		{ID: DemoConfidentialClientID, Secret: DemoConfidentialClientSecret},
+		{ID: DemoResourceClientID, Secret: DemoResourceClientSecret, ResourceServer: true},
+	}
 }
 
 // withDefaults returns a copy of c with every zero field set to its default.
 func (c Config) withDefaults() (Config, error) {
-	if c.Issuer == "" {
-		c.Issuer = DefaultIssuer
-	}
-	if c.Audience == "" {
-		c.Audience = DefaultAudience
-	}
-	if c.Realm == "" {
-		c.Realm = DefaultRealm
-	}
-	if len(c.Secret) == 0 {
+	c.Issuer = strings.TrimSuffix(orDefault(c.Issuer, DefaultIssuer), "/")
+	c.Audience = orDefault(c.Audience, DefaultAudience)
+	c.Realm = orDefault(c.Realm, DefaultRealm)
+	c.Alg = orDefault(c.Alg, DefaultAlg)
+	if c.Alg == "HS256" && len(c.Secret) == 0 {
 		c.Secret = make([]byte, 32)
 		if _, err := rand.Read(c.Secret); err != nil {
 			return c, fmt.Errorf("generate signing secret: %w", err)
@@ -108,40 +209,95 @@ func (c Config) withDefaults() (Config, error) {
 	if c.TokenLifetime == 0 {
 		c.TokenLifetime = DefaultTokenLifetime
 	}
-	if c.Leeway == 0 {
+	if c.RefreshLifetime == 0 {
+		c.RefreshLifetime = DefaultRefreshLifetime
+	}
+	switch {
+	case c.Leeway == 0:
 		c.Leeway = DefaultLeeway
-	} else if c.Leeway < 0 {
+	case c.Leeway < 0:
 		c.Leeway = 0
 	}
+	if c.ThrottleFailures == 0 {
+		c.ThrottleFailures = DefaultThrottleFailures
+	}
+	if c.ThrottleLockout == 0 {
+		c.ThrottleLockout = DefaultThrottleLockout
+	}
 	if c.Users == nil {
-		users, err := DemoUsers(DefaultPasswordCost)
+		users, err := DemoUsers(c.PasswordCost)
 		if err != nil {
 			return c, err
 		}
 		c.Users = users
 	}
+	if c.Clients == nil {
+		c.Clients = DemoClients()
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
 	if c.Logger == nil {
-		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c, c.validate()
 }
 
+func orDefault(v, fallback string) string {
+	if v == "" {
+		return fallback
+	}
+	return v
+}
+
 func (c Config) validate() error {
 	switch {
-	case len(c.Secret) < 32:
+	case c.Alg == "HS256" && len(c.Secret) < 32 && !slices.Contains(c.InsecureFaults, faultWeakSecret):
 		return errors.New("secret: HS256 needs at least 32 bytes (RFC 7518 §3.2)")
 	case c.TokenLifetime < time.Second:
 		return fmt.Errorf("token lifetime %s: must be at least 1s", c.TokenLifetime)
 	case c.TokenLifetime > MaxTokenLifetime:
 		return fmt.Errorf("token lifetime %s: must be at most %s", c.TokenLifetime, MaxTokenLifetime)
+	case c.RefreshLifetime < c.TokenLifetime:
+		return fmt.Errorf("refresh lifetime %s: must be at least the token lifetime", c.RefreshLifetime)
+	case c.ThrottleLockout < 0:
+		return fmt.Errorf("throttle lockout %s: must not be negative", c.ThrottleLockout)
+	case len(c.Users) == 0:
+		return errors.New("users: at least one user is needed")
 	}
 	for _, u := range c.Users {
 		if u.Name == "" || len(u.PasswordHash) == 0 {
 			return errors.New("users: every user needs a name and a bcrypt hash")
 		}
+		for _, sc := range u.Scopes {
+			if !isKnownScope(sc) {
+				return fmt.Errorf("user %s: unknown scope %q (known: %s)", u.Name, sc, strings.Join(knownScopes, " "))
+			}
+		}
 	}
-	return nil
+	seen := map[string]bool{}
+	for _, cl := range c.Clients {
+		switch {
+		case cl.ID == "":
+			return errors.New("clients: every client needs an id")
+		case seen[cl.ID]:
+			return fmt.Errorf("clients: id %q appears twice", cl.ID)
+		case cl.ResourceServer && cl.Secret == "":
+			return fmt.Errorf("client %s: a resource-server client needs a secret", cl.ID)
+		}
+		seen[cl.ID] = true
+	}
+	if !seen[DefaultClientID] {
+		return fmt.Errorf("clients: the default public client %q is missing", DefaultClientID)
+	}
+	return validateFaults(c.InsecureFaults)
+}
+
+func isKnownScope(s string) bool {
+	for _, k := range knownScopes {
+		if s == k {
+			return true
+		}
+	}
+	return false
 }

@@ -8,15 +8,25 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// OAuth error codes of RFC 6749 §5.2 and RFC 6750 §3.1.
+// OAuth error codes of RFC 6749 §5.2, RFC 6750 §3.1 and RFC 7009 §2.2.1.
 const (
 	codeInvalidRequest       = "invalid_request"
 	codeInvalidClient        = "invalid_client"
 	codeInvalidGrant         = "invalid_grant"
+	codeUnauthorizedClient   = "unauthorized_client"
 	codeUnsupportedGrantType = "unsupported_grant_type"
 	codeInvalidScope         = "invalid_scope"
 	codeInvalidToken         = "invalid_token"
 	codeInsufficientScope    = "insufficient_scope"
+	codeTemporarily          = "temporarily_unavailable"
+	codeNotFound             = "not_found"
+	codeServerError          = "server_error"
+)
+
+// Challenge schemes of WWW-Authenticate.
+const (
+	schemeBearer = "Bearer"
+	schemeBasic  = "Basic"
 )
 
 // oauthError is every client-facing failure of the server. The handler
@@ -30,6 +40,7 @@ type oauthError struct {
 	// for none. Bearer challenges carry realm and, when code is set, error.
 	challenge string
 	scope     string // RFC 6750 §3 scope attribute of insufficient_scope
+	header    http.Header
 	cause     error
 }
 
@@ -51,13 +62,29 @@ func tokenError(code, description string, cause error) *oauthError {
 	return &oauthError{status: http.StatusBadRequest, code: code, description: description, cause: cause}
 }
 
+// clientError is invalid_client for a client that authenticated with the
+// Authorization header: 401 and a challenge for the scheme it used (RFC
+// 6749 §5.2).
+func clientError(description string, cause error) *oauthError {
+	return &oauthError{
+		status: http.StatusUnauthorized, code: codeInvalidClient, description: description,
+		challenge: schemeBasic, cause: cause,
+	}
+}
+
 // bearerError is an RFC 6750 §3 challenge. An empty code means the request
 // carried no usable credentials, which §3.1 says gets no error attribute.
 func bearerError(status int, code, description string, cause error) *oauthError {
 	return &oauthError{
 		status: status, code: code, description: description,
-		challenge: "Bearer", cause: cause,
+		challenge: schemeBearer, cause: cause,
 	}
+}
+
+// resourceError is a JSON error of a resource that is not about
+// authentication, such as a bad order.
+func resourceError(status int, code, description string) *oauthError {
+	return &oauthError{status: status, code: code, description: description}
 }
 
 // handleError is the echo HTTPErrorHandler: it maps every error, ours or
@@ -71,8 +98,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		oe = fromEchoError(err)
 	}
 	c.Set(ctxKeyErr, err)
+	s.applyChallengeFaults(oe)
 
 	h := c.Response().Header()
+	for k, v := range oe.header {
+		h[k] = v
+	}
 	if oe.challenge != "" {
 		h.Set(echo.HeaderWWWAuthenticate, s.challenge(oe))
 	}
@@ -90,16 +121,35 @@ func (s *Server) handleError(err error, c echo.Context) {
 	_ = c.JSON(oe.status, body)
 }
 
+// applyChallengeFaults bends a challenge the way the switched-on faults say.
+func (s *Server) applyChallengeFaults(oe *oauthError) {
+	if oe.challenge != schemeBearer {
+		return
+	}
+	if oe.code == "" && s.faults.on(faultErrorOnNoCreds) {
+		oe.code = codeInvalidToken
+	}
+	if s.faults.on(faultNoChallenge) && oe.status == http.StatusUnauthorized {
+		oe.challenge = ""
+	}
+	if s.faults.on(faultUnsafeDescription) && oe.code != "" {
+		oe.description = "the \"token\"\tis \\ bad"
+	}
+}
+
 // challenge renders the WWW-Authenticate value for oe (RFC 6750 §3,
-// RFC 6749 §5.2 for Basic). Every value is a server constant, never client
-// input, so no quoting beyond the surrounding quotes is needed.
+// RFC 7617 for Basic). Every value is a server constant or sanitized, so no
+// quoting beyond the surrounding quotes is needed.
 func (s *Server) challenge(oe *oauthError) string {
+	if oe.challenge == schemeBearer && oe.code == "" && s.faults.on(faultBareChallenge) {
+		return schemeBearer
+	}
 	var b strings.Builder
 	b.WriteString(oe.challenge)
 	b.WriteString(` realm="`)
 	b.WriteString(s.cfg.Realm)
 	b.WriteByte('"')
-	if oe.challenge == "Bearer" && oe.code != "" {
+	if oe.challenge == schemeBearer && oe.code != "" {
 		b.WriteString(`, error="`)
 		b.WriteString(oe.code)
 		b.WriteByte('"')
@@ -114,6 +164,9 @@ func (s *Server) challenge(oe *oauthError) string {
 			b.WriteByte('"')
 		}
 	}
+	if oe.challenge == schemeBasic {
+		b.WriteString(`, charset="UTF-8"`)
+	}
 	return b.String()
 }
 
@@ -124,9 +177,25 @@ func fromEchoError(err error) *oauthError {
 	if errors.As(err, &he) {
 		status := he.Code
 		if status >= 500 {
-			return &oauthError{status: status, code: "server_error", cause: err}
+			return &oauthError{status: status, code: codeServerError, cause: err}
 		}
-		return &oauthError{status: status, description: strings.ToLower(http.StatusText(status)), cause: err}
+		code := codeInvalidRequest
+		if status == http.StatusNotFound {
+			code = codeNotFound
+		}
+		return &oauthError{status: status, code: code, description: strings.ToLower(http.StatusText(status)), cause: err}
 	}
-	return &oauthError{status: http.StatusInternalServerError, code: "server_error", cause: err}
+	return &oauthError{status: http.StatusInternalServerError, code: codeServerError, cause: err}
+}
+
+// safeDescription keeps only the characters RFC 6749 §5.2 allows in
+// error_description (%x20-21 / %x23-5B / %x5D-7E), for text that may hold
+// client input.
+func safeDescription(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return -1
+		}
+		return r
+	}, s)
 }
