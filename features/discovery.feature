@@ -85,7 +85,7 @@ Feature: Discovery, JWKS, revocation and introspection
     When an unauthenticated caller introspects the access token
     Then the response status should be 401
 
-  @D10 @advisory
+  @D10 @advisory @rfc9728-3
   Scenario: D10 protected resource metadata, if published, is consistent
     When the client fetches the protected resource metadata
     Then the response status should be 200

@@ -144,7 +144,7 @@ Feature: Forged, tampered and malformed access tokens
       | SQL injection   | x' UNION SELECT '1';--     | 1      |
       | shell injection | \|sleep 10                 |        |
 
-  @F13 @security @needs-jwt
+  @F13 @security @needs-jwt @rfc7518-3.4 @cve-2022-21449
   Scenario Outline: F13 a token with a psychic ECDSA signature is refused (<alg>, <form>)
     Given a token with alg "<alg>" and a psychic signature (<form>)
     When the client presents the forged token
@@ -164,7 +164,7 @@ Feature: Forged, tampered and malformed access tokens
     Then the forged tokens should be refused
     And no answer should echo the injected marker
 
-  @F15 @security @needs-jwt
+  @F15 @security @needs-jwt @practice
   Scenario Outline: F15 a token with a null byte is refused (<where>)
     Given a token with a null byte <where>, keeping the original signature
     When the client presents the forged token
@@ -205,7 +205,7 @@ Feature: Forged, tampered and malformed access tokens
       | payload | iss   | zero     |
       | payload | iss   | null     |
 
-  @F17 @advisory
+  @F17 @advisory @rfc7515-7.1
   Scenario Outline: F17 a structurally malformed token is refused without a server error (<malformation>)
     Given a token with <malformation> instead of the JWS compact form
     When the client presents the forged token
@@ -258,7 +258,7 @@ Feature: Forged, tampered and malformed access tokens
     When the client presents the forged token
     Then the forged token should be refused
 
-  @F23 @conformance @needs-jwt @needs-key
+  @F23 @conformance @needs-jwt @needs-key @rfc9068-4
   Scenario: F23 a token minted with the target's key and correct claims is accepted
     Given a token minted with the target's key and the claims of a real one
     When the client presents the forged token

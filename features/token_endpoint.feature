@@ -75,7 +75,7 @@ Feature: Token endpoint
     Then the response status should be 200
     And an opaque access token should carry at least 96 bits of entropy
 
-  @T07 @advisory
+  @T07 @advisory @practice
   Scenario: T07 an unknown user cannot be told from a wrong password
     When the client requests tokens for an unknown user and with a wrong password
     Then both refusals should look the same

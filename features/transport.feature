@@ -17,7 +17,7 @@ Feature: Transport and hygiene
     When the client sends refused requests that carry the password or the token
     Then no refusal should echo the password or the token
 
-  @X04 @conformance
+  @X04 @conformance @practice
   Scenario: X04 hostile requests cause no server error
     When the client sends malformed and hostile requests
     Then none of them should cause a server error or show a stack trace
@@ -29,7 +29,7 @@ Feature: Transport and hygiene
     Then the response status should be 200
     And the response should not be cacheable by shared caches
 
-  @X06 @advisory @forgery @needs-jwt
+  @X06 @advisory @forgery @needs-jwt @practice
   Scenario: X06 forgeries are answered promptly
     Given one token of each keyless forgery
     When the client presents the forged tokens

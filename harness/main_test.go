@@ -46,14 +46,20 @@ func startReference(t *testing.T, username, password string, secret []byte) *htt
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts := httptest.NewUnstartedServer(nil)
 	srv, err := server.New(server.Config{
 		Secret: secret,
+		// The metadata must name the server as the harness reaches it.
+		Issuer: "http://" + ts.Listener.Addr().String(),
 		Users:  []server.User{{Name: username, PasswordHash: hash, Scopes: []string{"read"}}},
+		// The confidential client the secrets test authenticates as.
+		Clients: append(server.DemoClients(), server.Client{ID: "cli", Secret: leakClientSecret}),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts.Config.Handler = srv
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return ts
 }

@@ -6,8 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,11 +17,11 @@ import (
 	"github.com/authconform/authconform/features"
 	"github.com/authconform/authconform/harness/internal/catalog"
 	"github.com/authconform/authconform/harness/internal/deviations"
+	"github.com/authconform/authconform/harness/internal/embedded"
 	"github.com/authconform/authconform/harness/internal/profile"
 	"github.com/authconform/authconform/harness/internal/report"
 	"github.com/authconform/authconform/harness/internal/runner"
 	"github.com/authconform/authconform/harness/internal/transport"
-	"github.com/authconform/authconform/reference-server/server"
 	"github.com/authconform/authconform/steps"
 )
 
@@ -168,6 +166,7 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	if o.tls.InsecureSkipVerify {
 		warnings = append(warnings, "TLS certificate verification is off (--insecure-skip-verify): the results do not show that the target is safe to reach")
 	}
+	target.Progress = e.stderr
 	if target.BaseURL == "" {
 		stop, err := startEmbedded(ctx, &target)
 		if err != nil {
@@ -406,35 +405,23 @@ func (o runOptions) writeReports(e env, run report.Run, pl plan) error {
 	return write(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
 }
 
-// startEmbedded starts the reference server on a free loopback port with a
-// fresh HS256 secret, and points target at it with that secret as the
-// signing key, so the key-based checks run too.
+// startEmbedded starts the reference server in-process and points target
+// at it with every credential and key it has, keeping the harness-side
+// settings (HTTP client, timeout, waits, headers) the user gave.
 func startEmbedded(ctx context.Context, target *steps.Target) (func(), error) {
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return nil, fmt.Errorf("generate signing secret: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	emb, err := embedded.Start(ctx, embedded.Options{})
 	if err != nil {
 		return nil, err
 	}
-	baseURL := "http://" + ln.Addr().String()
-	srv, err := server.New(server.Config{Secret: secret, Issuer: baseURL})
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := srv.Serve(ctx, ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	t := emb.Target
+	t.HTTPClient, t.Timeout, t.Headers = target.HTTPClient, target.Timeout, target.Headers
+	t.MaxWait, t.Destructive, t.Progress = target.MaxWait, target.Destructive, target.Progress
+	*target = t
+	return func() {
+		if err := emb.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "harness: embedded reference server:", err)
 		}
-	}()
-	target.BaseURL, target.Issuer = baseURL, baseURL
-	target.SigningKey = &steps.SigningKey{Alg: "HS256", Key: steps.NewSecret(string(secret))}
-	return func() { cancel(); <-done }, nil
+	}, nil
 }
 
 func isTerminal(f *os.File) bool {

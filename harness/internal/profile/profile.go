@@ -20,25 +20,28 @@ import (
 // fills in the documented defaults. Secrets are references (…_env,
 // …_file), resolved by Resolve.
 type Profile struct {
-	Target      string            `yaml:"target"`
-	TokenPath   string            `yaml:"token_path"`
-	Login       Login             `yaml:"login"`
-	TokenField  string            `yaml:"token_field"`
-	Client      Client            `yaml:"client"`
-	User        User              `yaml:"user"`
-	SecondUser  *User             `yaml:"second_user"`
-	ScopedUser  *ScopedUser       `yaml:"scoped_user"`
-	Protected   Protected         `yaml:"protected"`
-	Headers     map[string]string `yaml:"headers"`
-	HeadersEnv  map[string]string `yaml:"headers_env"`
-	Caps        Capabilities      `yaml:"capabilities"`
-	SigningKey  *SigningKey       `yaml:"signing_key"`
-	Issuer      string            `yaml:"issuer"`
-	Audience    string            `yaml:"audience"`
-	Leeway      Duration          `yaml:"leeway"`
-	MaxWait     Duration          `yaml:"max_wait"`
-	Destructive bool              `yaml:"destructive"`
-	Timeout     Duration          `yaml:"timeout"`
+	Target     string `yaml:"target"`
+	TokenPath  string `yaml:"token_path"`
+	Login      Login  `yaml:"login"`
+	TokenField string `yaml:"token_field"`
+	Client     Client `yaml:"client"`
+	// ResourceClient holds a resource server's credentials, for the
+	// introspection endpoint (RFC 7662 §2.1).
+	ResourceClient *Client           `yaml:"resource_client"`
+	User           User              `yaml:"user"`
+	SecondUser     *User             `yaml:"second_user"`
+	ScopedUser     *ScopedUser       `yaml:"scoped_user"`
+	Protected      Protected         `yaml:"protected"`
+	Headers        map[string]string `yaml:"headers"`
+	HeadersEnv     map[string]string `yaml:"headers_env"`
+	Caps           Capabilities      `yaml:"capabilities"`
+	SigningKey     *SigningKey       `yaml:"signing_key"`
+	Issuer         string            `yaml:"issuer"`
+	Audience       string            `yaml:"audience"`
+	Leeway         Duration          `yaml:"leeway"`
+	MaxWait        Duration          `yaml:"max_wait"`
+	Destructive    bool              `yaml:"destructive"`
+	Timeout        Duration          `yaml:"timeout"`
 }
 
 // Login says how the valid user logs in.

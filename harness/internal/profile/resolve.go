@@ -59,6 +59,15 @@ func Resolve(p Profile, env Env) (steps.Target, error) {
 	if t.ClientSecret, err = env.secret("client.secret", p.Client.SecretEnv, p.Client.SecretFile); err != nil {
 		return t, err
 	}
+	if rc := p.ResourceClient; rc != nil {
+		if rc.ID == "" {
+			return t, fmt.Errorf("resource_client: an id is required")
+		}
+		t.ResourceClientID = rc.ID
+		if t.ResourceClientSecret, err = env.secret("resource_client.secret", rc.SecretEnv, rc.SecretFile); err != nil {
+			return t, err
+		}
+	}
 	if t.SecondUser, err = env.credentials("second_user", p.SecondUser, ""); err != nil {
 		return t, err
 	}

@@ -30,8 +30,16 @@ const (
 // checkIDPattern matches a check ID tag of CHECKS.md such as @T01.
 var checkIDPattern = regexp.MustCompile(`^@([A-Z][0-9]{2})$`)
 
-// refPattern matches a reference tag such as @rfc6749-5.1.
-var refPattern = regexp.MustCompile(`^@rfc([0-9]+)-([0-9A-Za-z.]+)$`)
+// refPattern matches a reference tag such as @rfc6749-5.1, and
+// cvePattern one such as @cve-2022-21449.
+var (
+	refPattern = regexp.MustCompile(`^@rfc([0-9]+)-([0-9A-Za-z.]+)$`)
+	cvePattern = regexp.MustCompile(`^@cve-([0-9]{4}-[0-9]+)$`)
+)
+
+// TagPractice marks a check that rests on good practice rather than on an
+// RFC section (user enumeration, robustness, timing).
+const TagPractice = "@practice"
 
 // Meta is what a scenario's tags say about the check it implements.
 type Meta struct {
@@ -55,6 +63,10 @@ func ParseTags(tags []string) Meta {
 		default:
 			if sm := refPattern.FindStringSubmatch(t); sm != nil {
 				m.Refs = append(m.Refs, "RFC "+sm[1]+" §"+sm[2])
+			} else if sm := cvePattern.FindStringSubmatch(t); sm != nil {
+				m.Refs = append(m.Refs, "CVE-"+sm[1])
+			} else if t == TagPractice {
+				m.Refs = append(m.Refs, "good practice (no RFC)")
 			}
 		}
 	}

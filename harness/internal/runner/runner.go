@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 
@@ -164,8 +165,8 @@ func verdictOf(err error) (Verdict, string) {
 // skipReason strips godog's "skipped" sentinel text from a wrapped skip.
 func skipReason(err error) string {
 	msg := err.Error()
-	if msg == godog.ErrSkip.Error() {
-		return ""
+	for _, prefix := range []string{godog.ErrSkip.Error(), ": ", "unmet need", ": "} {
+		msg = strings.TrimPrefix(msg, prefix)
 	}
 	return msg
 }
