@@ -109,6 +109,9 @@ func (s *Server) routes() *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.accessLog)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
+	// Before the body limit, so that a 413 from the token endpoint also
+	// forbids caching.
+	e.Use(s.tokenNoStore)
 	e.Use(middleware.BodyLimit(maxBodyBytes))
 
 	// The OAuth endpoints answer every method themselves, so that a wrong

@@ -36,17 +36,28 @@ type tokenResponse struct {
 	Scope        string `json:"scope,omitempty"`
 }
 
+// tokenNoStore forbids caching of every response of the token endpoint,
+// success or error, whichever handler or middleware answers (RFC 6749
+// §5.1).
+func (s *Server) tokenNoStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().URL.Path == PathToken {
+			h := c.Response().Header()
+			if !s.faults.on(faultNoCacheControl) {
+				h.Set(echo.HeaderCacheControl, "no-store")
+			}
+			if !s.faults.on(faultNoPragma) {
+				h.Set("Pragma", "no-cache")
+			}
+		}
+		return next(c)
+	}
+}
+
 // handleToken is the token endpoint (RFC 6749 §3.2): POST only, a form
 // body, the password and refresh_token grants. Every response, success or
 // error, forbids caching (§5.1).
 func (s *Server) handleToken(c echo.Context) error {
-	h := c.Response().Header()
-	if !s.faults.on(faultNoCacheControl) {
-		h.Set(echo.HeaderCacheControl, "no-store")
-	}
-	if !s.faults.on(faultNoPragma) {
-		h.Set("Pragma", "no-cache")
-	}
 	form, err := s.tokenForm(c.Request())
 	if err != nil {
 		return err

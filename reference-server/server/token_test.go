@@ -130,6 +130,24 @@ func TestToken_otherMethodsAre405(t *testing.T) {
 	}
 }
 
+// TestToken_oversizeBodyIsNotCacheable: the body limit answers before the
+// handler does, and its 413 must forbid caching like every other answer of
+// the token endpoint (RFC 6749 §5.1).
+func TestToken_oversizeBodyIsNotCacheable(t *testing.T) {
+	f := newFixture(t, nil)
+	body := passwordForm(DemoUsername, DemoPassword) + "&pad=" + strings.Repeat("x", 70<<10)
+	r := f.post(PathToken, body)
+	if r.Code != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", r.Code)
+	}
+	if got := r.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control = %q, want no-store", got)
+	}
+	if got := r.Header().Get("Pragma"); got != "no-cache" {
+		t.Errorf("Pragma = %q, want no-cache", got)
+	}
+}
+
 func TestToken_clientAuthentication(t *testing.T) {
 	tests := []struct {
 		name       string
