@@ -312,7 +312,8 @@ var (
 
 // checkTag says what is wrong with a tag, or "" when the harness knows it.
 // On the Feature line a lowercase tag such as @orders is an area label; a
-// @needs-* tag must name a need the harness can meet or skip.
+// @needs-* tag must name a need the harness can meet or skip; the tags the
+// steps' hooks act on (steps.ScenarioTags, such as @forgery) fit anywhere.
 func checkTag(name string, onFeature bool, allow map[string]bool) string {
 	if need, ok := strings.CutPrefix(name, "@needs-"); ok {
 		if slices.Contains(steps.KnownNeeds, need) {
@@ -320,14 +321,15 @@ func checkTag(name string, onFeature bool, allow map[string]bool) string {
 		}
 		return fmt.Sprintf("unknown need %s: use one of @needs-%s", name, strings.Join(steps.KnownNeeds, ", @needs-"))
 	}
-	known := append(slices.Clone(fixedTags), "@needs-"+strings.Join(steps.KnownNeeds, " @needs-"))
+	known := slices.Concat(fixedTags, steps.ScenarioTags, []string{"@needs-" + strings.Join(steps.KnownNeeds, " @needs-")})
 	switch {
-	case allow[name], slices.Contains(fixedTags, name), checkIDTag.MatchString(name), rfcTag.MatchString(name):
+	case allow[name], slices.Contains(fixedTags, name), slices.Contains(steps.ScenarioTags, name),
+		checkIDTag.MatchString(name), rfcTag.MatchString(name):
 		return ""
 	case onFeature && areaTag.MatchString(name) && closestTag(name, known) == "":
 		return ""
 	}
-	msg := fmt.Sprintf("unknown tag %s: tags are a check ID (@T01), a severity (@security, @conformance, @advisory), @needs-*, @destructive, @pending, @rfcNNNN-S, or an area label such as @orders on the Feature line; --allow-tag adds others", name)
+	msg := fmt.Sprintf("unknown tag %s: tags are a check ID (@T01), a severity (@security, @conformance, @advisory), @needs-*, @destructive, @pending, %s, @rfcNNNN-S, or an area label such as @orders on the Feature line; --allow-tag adds others", name, strings.Join(steps.ScenarioTags, ", "))
 	if c := closestTag(name, known); c != "" {
 		msg = fmt.Sprintf("unknown tag %s: did you mean %s?", name, c)
 	}

@@ -162,3 +162,30 @@ func TestSteps_markdownIsCommitted(t *testing.T) {
 		t.Error("harness steps --markdown differs from steps/STEPS.md: run go test ./steps -run Markdown -update")
 	}
 }
+
+// TestCheckTag_scenarioTags shows that the tags the steps' hooks act on
+// are accepted on a scenario as on a feature, and that a near miss of one
+// is reported as a typo.
+func TestCheckTag_scenarioTags(t *testing.T) {
+	tests := []struct {
+		name          string
+		givenTag      string
+		givenFeature  bool
+		wantMsgPrefix string
+	}{
+		{name: "@forgery on a scenario", givenTag: "@forgery"},
+		{name: "@persistence on a scenario", givenTag: "@persistence"},
+		{name: "@forgery on the Feature line", givenTag: "@forgery", givenFeature: true},
+		{name: "a typo of @persistence", givenTag: "@persistance", wantMsgPrefix: "unknown tag @persistance: did you mean @persistence?"},
+		{name: "a typo on the Feature line is no area label", givenTag: "@forgry", givenFeature: true, wantMsgPrefix: "unknown tag @forgry: did you mean @forgery?"},
+		{name: "a new need of the catalogue", givenTag: "@needs-resource-client"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := checkTag(tt.givenTag, tt.givenFeature, nil)
+			if tt.wantMsgPrefix == "" && got != "" || !strings.HasPrefix(got, tt.wantMsgPrefix) {
+				t.Errorf("checkTag(%q) = %q, want %q", tt.givenTag, got, tt.wantMsgPrefix)
+			}
+		})
+	}
+}

@@ -39,11 +39,22 @@ type StepDoc struct {
 }
 
 // KnownNeeds are the capabilities a scenario may ask for with a
-// @needs-NAME tag; the Before hook of every scenario understands them.
+// @needs-NAME tag; the Before hook of every scenario understands them
+// (needs.go says what meets each). TestKnownNeeds_matchNeedsGo keeps this
+// list and the cases of (*Suite).unmet the same.
 var KnownNeeds = []string{
 	"key", "wait", "oauth", "refresh", "revocation", "introspection",
 	"discovery", "jwks", "scope", "second-user",
+	"jwt", "hmac", "pub", "rfc9068", "https", "client", "resource-client",
 }
+
+// ScenarioTags are the tags, other than check IDs, severities, @needs-*,
+// @destructive and references, that change how the steps run a scenario:
+// @forgery marks a scenario whose forged tokens might make the target lock
+// the valid user out, and @persistence the check that waits for all of them
+// (CHECKS.md B01). TestScenarioTags_matchHooks keeps the list in step with
+// the hooks.
+var ScenarioTags = []string{forgeryTag, "@persistence"}
 
 // Vocabulary returns the documentation of every step a scenario can use,
 // grouped Given, When, Then, then the steps that fit after any keyword.
