@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authconform/authconform/features"
+	"github.com/authconform/authconform/harness/internal/runner"
 	"github.com/authconform/authconform/steps"
 )
 
@@ -305,7 +306,6 @@ func docTags(doc *messages.GherkinDocument) []*messages.Tag {
 // Tag shapes the harness understands (DESIGN.md, Tags).
 var (
 	checkIDTag = regexp.MustCompile(`^@[A-Z][0-9]{2}$`)
-	rfcTag     = regexp.MustCompile(`^@rfc[0-9]+(-[0-9A-Za-z.]+)?$`)
 	areaTag    = regexp.MustCompile(`^@[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	fixedTags  = []string{"@security", "@conformance", "@advisory", "@destructive", "@pending"}
 )
@@ -324,12 +324,12 @@ func checkTag(name string, onFeature bool, allow map[string]bool) string {
 	known := slices.Concat(fixedTags, steps.ScenarioTags, []string{"@needs-" + strings.Join(steps.KnownNeeds, " @needs-")})
 	switch {
 	case allow[name], slices.Contains(fixedTags, name), slices.Contains(steps.ScenarioTags, name),
-		checkIDTag.MatchString(name), rfcTag.MatchString(name):
+		checkIDTag.MatchString(name), runner.IsReference(name):
 		return ""
 	case onFeature && areaTag.MatchString(name) && closestTag(name, known) == "":
 		return ""
 	}
-	msg := fmt.Sprintf("unknown tag %s: tags are a check ID (@T01), a severity (@security, @conformance, @advisory), @needs-*, @destructive, @pending, %s, @rfcNNNN-S, or an area label such as @orders on the Feature line; --allow-tag adds others", name, strings.Join(steps.ScenarioTags, ", "))
+	msg := fmt.Sprintf("unknown tag %s: tags are a check ID (@T01), a severity (@security, @conformance, @advisory), @needs-*, @destructive, @pending, %s, a reference (@rfcNNNN-S, @cve-YYYY-N, @practice), or an area label such as @orders on the Feature line; --allow-tag adds others", name, strings.Join(steps.ScenarioTags, ", "))
 	if c := closestTag(name, known); c != "" {
 		msg = fmt.Sprintf("unknown tag %s: did you mean %s?", name, c)
 	}

@@ -49,6 +49,12 @@ type Meta struct {
 	Refs     []string // "RFC 6749 §5.1"
 }
 
+// IsReference reports whether tag names the source a check rests on: an
+// RFC section (@rfc6749-5.1), a CVE (@cve-2022-21449) or @practice.
+func IsReference(tag string) bool {
+	return refPattern.MatchString(tag) || cvePattern.MatchString(tag) || tag == TagPractice
+}
+
 // ParseTags reads a scenario's tags.
 func ParseTags(tags []string) Meta {
 	var m Meta
