@@ -19,6 +19,7 @@ const (
 	leakPassword     = "pw-Zq7Xk2-distinctive"
 	leakClientSecret = "cs-Yh4Wm9-distinctive"
 	leakHMACKey      = "hk-Rr8Tt1-distinctive-0123456789abcdef"
+	leakAPIKey       = "ak-Pp3Vv6-distinctive"
 )
 
 // tokenRecorder wraps a handler and keeps every access token it issues.
@@ -26,18 +27,24 @@ type tokenRecorder struct {
 	next   http.Handler
 	faulty bool // strip the challenges and caching headers the checks look for
 
-	mu     sync.Mutex
-	tokens []string
+	mu      sync.Mutex
+	tokens  []string
+	apiKeys int // requests that carried the X-Api-Key header
 }
 
 func (tr *tokenRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := httptest.NewRecorder()
 	tr.next.ServeHTTP(rec, r)
-	if tok := gjson.GetBytes(rec.Body.Bytes(), "access_token").String(); tok != "" {
-		tr.mu.Lock()
-		tr.tokens = append(tr.tokens, tok)
-		tr.mu.Unlock()
+	tr.mu.Lock()
+	for _, field := range []string{"access_token", "refresh_token"} {
+		if tok := gjson.GetBytes(rec.Body.Bytes(), field).String(); tok != "" {
+			tr.tokens = append(tr.tokens, tok)
+		}
 	}
+	if r.Header.Get("X-Api-Key") == leakAPIKey {
+		tr.apiKeys++
+	}
+	tr.mu.Unlock()
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
@@ -55,10 +62,18 @@ func (tr *tokenRecorder) issued() []string {
 	return append([]string(nil), tr.tokens...)
 }
 
+func (tr *tokenRecorder) sentAPIKeys() int {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.apiKeys
+}
+
 // TestRun_noSecretInAnyOutput runs a passing suite, a failing one and one
 // that cannot log in, with every report, and scans stdout, stderr and each
-// report file for the password, client secret, signing key and every
-// access token the target issued.
+// report file for the password, client secret, signing key, the API key
+// the profile adds to every request and every access and refresh token the
+// target issued. The failing suite's HTML and JUnit reports must show the
+// redacted exchanges, so the scan covers them.
 func TestRun_noSecretInAnyOutput(t *testing.T) {
 	ref := startReference(t, "alice", leakPassword, []byte(leakHMACKey))
 	vars := map[string]string{
@@ -67,15 +82,24 @@ func TestRun_noSecretInAnyOutput(t *testing.T) {
 		"AUTHCONFORM_CLIENT_SECRET": leakClientSecret,
 		"AUTHCONFORM_SIGNING_ALG":   "HS256",
 		"AUTHCONFORM_SIGNING_KEY":   leakHMACKey,
+		"GATEWAY_API_KEY":           leakAPIKey,
 	}
+	profilePath := writeFile(t, "gateway.yaml", "headers_env:\n  X-Api-Key: GATEWAY_API_KEY\n")
 	tests := []struct {
 		name       string
 		givenFault bool
 		givenVars  map[string]string
 		wantCode   int
+		// wantInReports are what the failing run's reports must show.
+		wantInReports map[string][]string
 	}{
 		{name: "passing suite", wantCode: 0},
-		{name: "failing suite", givenFault: true, wantCode: 1},
+		{name: "failing suite", givenFault: true, wantCode: 1, wantInReports: map[string][]string{
+			"html": {"<details><summary><code>POST /token HTTP/1.1 → 200</code></summary>",
+				"X-Api-Key: [secret sha256:", "password=[secret sha256:", "client_secret=[secret sha256:",
+				`&#34;access_token&#34;:&#34;eyJhbG…[jwt sha256:`},
+			"junit": {"<![CDATA[POST /token HTTP/1.1", "X-Api-Key: [secret sha256:", "HTTP/1.1 401 Unauthorized"},
+		}},
 		{name: "login refused", givenVars: map[string]string{"AUTHCONFORM_USERNAME": "bob"}, wantCode: 3},
 	}
 	for _, tt := range tests {
@@ -95,7 +119,7 @@ func TestRun_noSecretInAnyOutput(t *testing.T) {
 				"junit": filepath.Join(dir, "junit.xml"), "cucumber": filepath.Join(dir, "cucumber.json"),
 				"html": filepath.Join(dir, "report.html"),
 			}
-			res := invoke(t, env, "run", "--target", ts.URL, "--issuer", ref.URL, "--client-auth", "post", "--client-id", "cli",
+			res := invoke(t, env, "run", "--profile", profilePath, "--target", ts.URL, "--issuer", ref.URL, "--client-auth", "post", "--client-id", "cli",
 				"--format", "pretty", "--junit", files["junit"], "--cucumber", files["cucumber"], "--html", files["html"])
 			if res.code != tt.wantCode {
 				t.Fatalf("exit %d, want %d; stderr: %s\n%s", res.code, tt.wantCode, res.stderr, summaryOf(res.stdout))
@@ -108,9 +132,19 @@ func TestRun_noSecretInAnyOutput(t *testing.T) {
 				}
 				outputs[name] = string(b)
 			}
-			secrets := append([]string{leakPassword, leakClientSecret, leakHMACKey}, rec.issued()...)
-			if tt.wantCode != 3 && len(secrets) == 3 {
+			secrets := append([]string{leakPassword, leakClientSecret, leakHMACKey, leakAPIKey}, rec.issued()...)
+			if tt.wantCode != 3 && len(secrets) == 4 {
 				t.Fatal("the target issued no token; the scan would prove nothing")
+			}
+			if rec.sentAPIKeys() == 0 {
+				t.Fatal("no request carried the profile's X-Api-Key; the scan would prove nothing")
+			}
+			for name, wants := range tt.wantInReports {
+				for _, want := range wants {
+					if !strings.Contains(outputs[name], want) {
+						t.Errorf("%s report lacks %q", name, want)
+					}
+				}
 			}
 			for name, out := range outputs {
 				for _, s := range secrets {

@@ -32,7 +32,7 @@ func (st *scenario) callWithTokenInQuery(ctx context.Context) error {
 	if err := st.requireToken(); err != nil {
 		return err
 	}
-	return st.send(ctx, request{method: http.MethodGet,
+	return st.send(ctx, request{method: st.suite.target.ProtectedMethod,
 		path: st.suite.target.ProtectedPath + "?access_token=" + url.QueryEscape(st.token)})
 }
 
@@ -40,6 +40,8 @@ func (st *scenario) callWithTokenInFormBody(ctx context.Context) error {
 	if err := st.requireToken(); err != nil {
 		return err
 	}
+	// B10 is about a GET in particular (RFC 6750 §2.2), whatever method
+	// the resource answers.
 	return st.send(ctx, request{method: http.MethodGet, path: st.suite.target.ProtectedPath,
 		form: "access_token=" + url.QueryEscape(st.token)})
 }
@@ -48,7 +50,7 @@ func (st *scenario) callWithTokenInHeaderAndQuery(ctx context.Context) error {
 	if err := st.requireToken(); err != nil {
 		return err
 	}
-	return st.send(ctx, request{method: http.MethodGet,
+	return st.send(ctx, request{method: st.suite.target.ProtectedMethod,
 		path:   st.suite.target.ProtectedPath + "?access_token=" + url.QueryEscape(st.token),
 		header: http.Header{"Authorization": {"Bearer " + st.token}}})
 }
@@ -57,7 +59,7 @@ func (st *scenario) callWithTwoAuthorizationHeaders(ctx context.Context) error {
 	if err := st.requireToken(); err != nil {
 		return err
 	}
-	return st.send(ctx, request{method: http.MethodGet, path: st.suite.target.ProtectedPath,
+	return st.send(ctx, request{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath,
 		header: http.Header{"Authorization": {"Bearer " + st.token, "Bearer invalid-" + st.marker}}})
 }
 
@@ -93,7 +95,7 @@ func (st *scenario) theBearerChallengeShouldHaveAnAuthParam() error {
 // meets: no credentials, an invalid token, another scheme, an empty one.
 func (st *scenario) provokeEveryRefusal(ctx context.Context) error {
 	for _, auth := range []string{"", "Bearer not-a-jwt-" + st.marker, "Basic dTpw", "Bearer"} {
-		r := request{method: http.MethodGet, path: st.suite.target.ProtectedPath}
+		r := request{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath}
 		if auth != "" {
 			r.header = http.Header{"Authorization": {auth}}
 		}

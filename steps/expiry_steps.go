@@ -77,7 +77,7 @@ func (st *scenario) measureLeeway(ctx context.Context) (context.Context, error) 
 			return false, err
 		}
 		st.redact.Add(tok)
-		err = st.send(ctx, request{method: http.MethodGet, path: st.suite.target.ProtectedPath,
+		err = st.send(ctx, request{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath,
 			header: http.Header{"Authorization": {"Bearer " + tok}}})
 		return err == nil && st.last.status == http.StatusOK, err
 	}

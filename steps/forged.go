@@ -146,7 +146,7 @@ func (st *scenario) presentForgedTokens(ctx context.Context) error {
 	}
 	for _, f := range st.forged {
 		err := st.send(ctx, request{
-			method: http.MethodGet,
+			method: st.suite.target.ProtectedMethod,
 			path:   st.suite.target.ProtectedPath,
 			header: http.Header{"Authorization": {"Bearer " + f.token}},
 		})
@@ -197,7 +197,7 @@ func (st *scenario) checkRefused(tolerateSize bool) error {
 		if ok, got := refusal(a, tolerateSize); !ok {
 			st.last = a.ex
 			if st.last == nil {
-				st.last = &exchange{method: http.MethodGet, path: st.suite.target.ProtectedPath}
+				st.last = &exchange{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath}
 			}
 			return st.mismatch("401 for a token "+a.what, got)
 		}

@@ -121,7 +121,7 @@ func (st *scenario) callWithRefreshTokenAsBearer(ctx context.Context) error {
 	if err := st.needRefreshToken(); err != nil {
 		return err
 	}
-	return st.send(ctx, request{method: http.MethodGet, path: st.suite.target.ProtectedPath,
+	return st.send(ctx, request{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath,
 		header: http.Header{"Authorization": {"Bearer " + st.own.refresh}}})
 }
 

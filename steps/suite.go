@@ -96,6 +96,10 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 func (s *Suite) newScenario() *scenario {
 	st := &scenario{suite: s, marker: newMarker()}
 	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal())
+	for _, v := range s.target.Headers {
+		// A header of the profile may be an API gateway key.
+		st.redact.Add(v)
+	}
 	if k := s.target.SigningKey; k != nil {
 		st.redact.Add(k.Key.Reveal())
 	}
@@ -123,14 +127,19 @@ type scenario struct {
 	timings []loginTiming // T07's unknown user, then wrong password
 }
 
-// exchange is one request and the response it got.
+// exchange is one request and the response it got, unredacted: it stays
+// in the scenario, and Exchange is the form that leaves it.
 type exchange struct {
-	method  string
-	path    string
-	status  int
-	header  http.Header
-	body    []byte
-	latency time.Duration
+	method    string
+	path      string      // as the step asked, relative to the base URL
+	uri       string      // the request target sent, base path included
+	reqHeader http.Header // as sent, the suite's headers included
+	reqBody   string
+	proto     string // of the response, such as HTTP/1.1
+	status    int
+	header    http.Header
+	body      []byte
+	latency   time.Duration
 }
 
 // CheckError is a step's finding that the target did not answer as the
@@ -141,6 +150,9 @@ type CheckError struct {
 	Status   int
 	Expected string
 	Got      string
+	// Exchange is the redacted request and response, nil for a finding
+	// that no single exchange shows (a decoded token, a connection).
+	Exchange *Exchange
 }
 
 func (e *CheckError) Error() string {
@@ -158,6 +170,7 @@ func (st *scenario) mismatch(expected, got string) error {
 		Status:   st.last.status,
 		Expected: st.redact.Scrub(expected),
 		Got:      st.redact.Scrub(got),
+		Exchange: st.exchangeRedactor().record(st.last),
 	}
 }
 
@@ -197,10 +210,18 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	st.last = &exchange{
 		method:  r.method,
 		path:    r.path,
+		reqBody: r.form + r.body,
 		status:  resp.StatusCode(),
 		header:  resp.Header(),
 		body:    resp.Body(),
 		latency: resp.Time(),
+	}
+	if raw := resp.Request.RawRequest; raw != nil {
+		st.last.uri, st.last.reqHeader = raw.URL.RequestURI(), raw.Header.Clone()
+		st.last.reqHeader.Set("Host", raw.URL.Host)
+	}
+	if raw := resp.RawResponse; raw != nil {
+		st.last.proto = raw.Proto
 	}
 	return nil
 }

@@ -65,9 +65,13 @@ type Target struct {
 	ClientAuth   string
 	ClientID     string
 	ClientSecret Secret
-	// ProtectedPath is a resource that any valid token may GET. Default
-	// DefaultProtectedPath.
+	// ProtectedPath is a resource that any valid token may call with
+	// ProtectedMethod. Default DefaultProtectedPath.
 	ProtectedPath string
+	// ProtectedMethod is the method the protected resource answers: GET
+	// (default), POST, PUT, PATCH, DELETE or HEAD. It is sent without a
+	// body.
+	ProtectedMethod string
 	// SubjectField is the JSON field of the protected resource's response
 	// that names the authenticated user. Default DefaultSubjectField.
 	SubjectField string
@@ -149,6 +153,12 @@ type SigningKey struct {
 	KeyID string
 }
 
+// protectedMethods are the methods Target.ProtectedMethod may name.
+var protectedMethods = map[string]bool{
+	http.MethodGet: true, http.MethodPost: true, http.MethodPut: true,
+	http.MethodPatch: true, http.MethodDelete: true, http.MethodHead: true,
+}
+
 // withDefaults fills in defaults and validates t.
 func (t Target) withDefaults() (Target, error) {
 	if t.TokenPath == "" {
@@ -156,6 +166,9 @@ func (t Target) withDefaults() (Target, error) {
 	}
 	if t.ProtectedPath == "" {
 		t.ProtectedPath = DefaultProtectedPath
+	}
+	if t.ProtectedMethod == "" {
+		t.ProtectedMethod = http.MethodGet
 	}
 	if t.SubjectField == "" {
 		t.SubjectField = DefaultSubjectField
@@ -180,6 +193,9 @@ func (t Target) withDefaults() (Target, error) {
 	}
 	if t.ClientAuth == "" {
 		t.ClientAuth = ClientAuthNone
+	}
+	if !protectedMethods[t.ProtectedMethod] {
+		return t, fmt.Errorf("target: protected method %q: use GET, POST, PUT, PATCH, DELETE or HEAD", t.ProtectedMethod)
 	}
 	switch t.LoginStyle {
 	case LoginForm, LoginJSON:

@@ -38,8 +38,8 @@ func (st *scenario) sendRefusedRequestsCarryingSecrets(ctx context.Context) erro
 		st.passwordGrant(func(f url.Values) { f.Set("grant_type", "foo-"+st.marker) }),
 		st.passwordGrant(func(f url.Values) { f.Add("password", f.Get("password")) }),
 		st.passwordGrant(func(f url.Values) { f.Del("grant_type") }),
-		{method: http.MethodGet, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer " + st.token + "x"}}},
-		{method: http.MethodGet, path: t.ProtectedPath, header: http.Header{"Authorization": {"Token " + st.token}}},
+		{method: t.ProtectedMethod, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer " + st.token + "x"}}},
+		{method: t.ProtectedMethod, path: t.ProtectedPath, header: http.Header{"Authorization": {"Token " + st.token}}},
 	}
 	for _, r := range reqs {
 		if err := st.send(ctx, r); err != nil {
@@ -76,8 +76,8 @@ func (st *scenario) sendHostileRequests(ctx context.Context) error {
 		{method: http.MethodPost, path: t.TokenPath, body: "\xff\xfe", header: http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}},
 		st.passwordGrant(func(f url.Values) { f.Set("username", strings.Repeat("a", 8<<10)) }),
 		st.passwordGrant(func(f url.Values) { f.Set("username", "' OR '1'='1") }),
-		{method: http.MethodGet, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer " + strings.Repeat("e", 4<<10)}}},
-		{method: http.MethodGet, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer eyJ.eyJ.e"}}},
+		{method: t.ProtectedMethod, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer " + strings.Repeat("e", 4<<10)}}},
+		{method: t.ProtectedMethod, path: t.ProtectedPath, header: http.Header{"Authorization": {"Bearer eyJ.eyJ.e"}}},
 		{method: http.MethodDelete, path: t.ProtectedPath},
 	}
 	for _, r := range reqs {

@@ -66,7 +66,7 @@ func (st *scenario) callWithToken(ctx context.Context) error {
 }
 
 func (st *scenario) callWithoutCredentials(ctx context.Context) error {
-	return st.send(ctx, request{method: http.MethodGet, path: st.suite.target.ProtectedPath})
+	return st.send(ctx, request{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath})
 }
 
 // callWithAuthorization sends value, placeholders expanded, as the
@@ -76,7 +76,7 @@ func (st *scenario) callWithAuthorization(ctx context.Context, value string) err
 		return fmt.Errorf("the header uses {token} but this scenario has none: add \"Given a valid access token\"")
 	}
 	return st.send(ctx, request{
-		method: http.MethodGet,
+		method: st.suite.target.ProtectedMethod,
 		path:   st.suite.target.ProtectedPath,
 		header: http.Header{"Authorization": {st.expand(value, nil)}},
 	})

@@ -76,7 +76,8 @@ type ScopedUser struct {
 
 // Protected is the protected resource every valid token may call.
 type Protected struct {
-	Method       string `yaml:"method"` // GET, the only one supported so far
+	// Method is GET (default), POST, PUT, PATCH, DELETE or HEAD.
+	Method       string `yaml:"method"`
 	Path         string `yaml:"path"`
 	SubjectField string `yaml:"subject_field"`
 }
@@ -181,9 +182,12 @@ func rejectSecrets(n *yaml.Node) error {
 	return nil
 }
 
+// protectedMethods are the methods protected.method may name.
+var protectedMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true, "HEAD": true}
+
 func (p Profile) validate() error {
-	if m := p.Protected.Method; m != "" && !strings.EqualFold(m, "GET") {
-		return fmt.Errorf("protected.method %q: only GET is supported", m)
+	if m := p.Protected.Method; m != "" && !protectedMethods[strings.ToUpper(m)] {
+		return fmt.Errorf("protected.method %q: use GET, POST, PUT, PATCH, DELETE or HEAD", m)
 	}
 	for _, u := range []*User{&p.User, p.SecondUser, scopedUser(p.ScopedUser)} {
 		if u != nil && u.PasswordEnv != "" && u.PasswordFile != "" {

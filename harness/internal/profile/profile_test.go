@@ -35,7 +35,7 @@ func TestParse_errorsNameTheLine(t *testing.T) {
 		{name: "client secret in clear", givenYAML: "client:\n  secret: s\n", wantInErr: []string{"line 2", "secret_env"}},
 		{name: "bad duration", givenYAML: "leeway: soon\n", wantInErr: []string{"line 1", "duration"}},
 		{name: "wrong type", givenYAML: "destructive: maybe\n", wantInErr: []string{"line 1"}},
-		{name: "unsupported method", givenYAML: "protected:\n  method: POST\n", wantInErr: []string{"only GET"}},
+		{name: "unsupported method", givenYAML: "protected:\n  method: OPTIONS\n", wantInErr: []string{"protected.method", "GET, POST"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +101,40 @@ func TestApplyEnv_overridesFile(t *testing.T) {
 	if target.BaseURL != "https://file.example" || target.Username != "fromenv" ||
 		target.Password.Reveal() != "envpw" || target.Leeway != time.Minute {
 		t.Errorf("got %+v", target)
+	}
+}
+
+func TestResolve_protectedMethod(t *testing.T) {
+	tests := []struct {
+		name      string
+		givenYAML string
+		givenVars map[string]string
+		want      string
+	}{
+		{name: "absent: steps defaults to GET", givenYAML: "target: https://x.example\n", want: ""},
+		{name: "post from the file", givenYAML: "protected:\n  method: POST\n", want: "POST"},
+		{name: "lower case is normalised", givenYAML: "protected:\n  method: patch\n", want: "PATCH"},
+		{name: "env overrides the file", givenYAML: "protected:\n  method: POST\n",
+			givenVars: map[string]string{"AUTHCONFORM_PROTECTED_METHOD": "put"}, want: "PUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := profile.Parse([]byte(tt.givenYAML))
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := fakeEnv(tt.givenVars, nil)
+			if err := profile.ApplyEnv(&p, env.Getenv); err != nil {
+				t.Fatal(err)
+			}
+			target, err := profile.Resolve(p, env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if target.ProtectedMethod != tt.want {
+				t.Errorf("ProtectedMethod %q, want %q", target.ProtectedMethod, tt.want)
+			}
+		})
 	}
 }
 

@@ -32,6 +32,7 @@ func Resolve(p Profile, env Env) (steps.Target, error) {
 		ClientAuth:         p.Client.Auth,
 		ClientID:           p.Client.ID,
 		ProtectedPath:      p.Protected.Path,
+		ProtectedMethod:    strings.ToUpper(p.Protected.Method),
 		SubjectField:       p.Protected.SubjectField,
 		Username:           p.User.Username,
 		Issuer:             p.Issuer,

@@ -116,6 +116,8 @@ var Settings = []Setting{
 		set: str(func(p *Profile) *string { return &scoped(p).Path })},
 	{Name: "protected-path", Usage: "protected resource path (default /secure-data)",
 		set: str(func(p *Profile) *string { return &p.Protected.Path })},
+	{Name: "protected-method", Usage: "method the protected resource answers: GET (default), POST, PUT, PATCH, DELETE or HEAD",
+		set: str(func(p *Profile) *string { return &p.Protected.Method })},
 	{Name: "subject-field", Usage: "JSON field of the protected response naming the user (default username)",
 		set: str(func(p *Profile) *string { return &p.Protected.SubjectField })},
 	{Name: "signing-alg", Usage: "JWS algorithm of the target's signing key, e.g. HS256",

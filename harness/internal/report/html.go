@@ -23,7 +23,9 @@ type htmlCheck struct {
 
 type htmlFailure struct {
 	runner.ScenarioResult
-	Exchange string
+	// Summary is the exchange in one line; Transcript, if any, the
+	// redacted request and response in full.
+	Summary, Transcript string
 }
 
 type htmlCountRow struct {
@@ -106,8 +108,11 @@ func newHTMLCheck(c Check, i int) htmlCheck {
 	for _, s := range c.Scenarios {
 		if s.Verdict == runner.Failed || s.Verdict == runner.Undefined {
 			f := htmlFailure{ScenarioResult: s}
-			if s.Method != "" {
-				f.Exchange = fmt.Sprintf("%s %s\n→ %d", s.Method, s.Path, s.Status)
+			switch {
+			case s.Exchange != nil:
+				f.Summary, f.Transcript = s.Exchange.Summary(), s.Exchange.String()
+			case s.Method != "":
+				f.Summary = fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
 			}
 			hc.Failures = append(hc.Failures, f)
 		}

@@ -42,7 +42,7 @@ type junitCase struct {
 type junitMessage struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"` // CDATA keeps a transcript's lines readable
 }
 
 // WriteJUnit writes r as JUnit XML. A failed required check is a failure;

@@ -3,7 +3,9 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/authconform/authconform/harness/internal/report"
 	"github.com/authconform/authconform/harness/internal/runner"
+	"github.com/authconform/authconform/steps"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -23,6 +26,18 @@ func sampleRun() report.Run {
 	failed := sc("@T02 @conformance @rfc6749-5.1", "T02 the token response must not be cached", runner.Failed)
 	failed.Method, failed.Path, failed.Status = "POST", "/token", 200
 	failed.Expected, failed.Got = `header "Cache-Control" with the directive "no-store"`, "no Cache-Control header"
+	failed.Exchange = &steps.Exchange{
+		Request: "POST /token HTTP/1.1",
+		RequestHeader: http.Header{
+			"Host": {"staging.example.com"}, "Content-Type": {"application/x-www-form-urlencoded"},
+			"X-Api-Key": {"[secret sha256:5e1f0c]"},
+		},
+		RequestBody: "grant_type=password&username=alice&password=[secret sha256:1a2b3c]",
+		Status:      200, StatusLine: "HTTP/1.1 200 OK",
+		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
+		ResponseBody:   `{"access_token":"eyJhbG…[jwt sha256:9f8e7d]","token_type":"<b>Bearer</b>","note":"]]>"}`,
+		Truncated:      1234,
+	}
 	waived := sc("@T06 @conformance @rfc6749-5.2", "T06 a wrong password is refused with invalid_grant", runner.Failed)
 	waived.Method, waived.Path, waived.Status = "POST", "/token", 401
 	waived.Expected, waived.Got = "status 400", "status 401"
@@ -98,6 +113,17 @@ func TestWriteJUnit_golden(t *testing.T) {
 	if err := report.WriteJUnit(&buf, sampleRun()); err != nil {
 		t.Fatal(err)
 	}
+	// The transcript survives the XML round trip, a "]]>" in it included.
+	var doc struct {
+		Failures []string `xml:"testsuite>testcase>failure"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := sampleRun().Checks[1].Scenarios[0].Exchange.String()
+	if len(doc.Failures) != 1 || doc.Failures[0] != want {
+		t.Errorf("failure text %q, want the transcript %q", doc.Failures, want)
+	}
 	golden(t, "junit.golden.xml", buf.Bytes())
 }
 
@@ -110,6 +136,12 @@ func TestWriteHTML_golden(t *testing.T) {
 	for _, bad := range []string{"<script>", "src=", "href=\"http", "@import", "<link"} {
 		if strings.Contains(html, bad) {
 			t.Errorf("html report contains %q: not self-contained or not escaped", bad)
+		}
+	}
+	for _, want := range []string{"<details><summary><code>POST /token HTTP/1.1 → 200</code></summary>",
+		"X-Api-Key: [secret sha256:5e1f0c]", "&lt;b&gt;Bearer&lt;/b&gt;", "…[1234 more bytes]"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("html report lacks %q", want)
 		}
 	}
 	golden(t, "report.golden.html", buf.Bytes())

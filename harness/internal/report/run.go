@@ -151,14 +151,27 @@ func (c Check) Title() string {
 	return strings.TrimSpace(strings.TrimPrefix(c.Scenarios[0].Name, c.CheckID))
 }
 
-// Exchange is the request and response line of the first failure, e.g.
-// "GET /secure-data → 401", or "".
+// Exchange is the redacted HTTP exchange of the first failure as a
+// transcript, or else its request and response line, such as
+// "GET /secure-data → 401", or "" if the failure has neither.
 func (c Check) Exchange() string {
 	s, failed := c.FirstFailure()
-	if !failed || s.Method == "" {
+	if !failed {
 		return ""
 	}
-	return fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
+	return exchangeText(s)
+}
+
+// exchangeText is s's redacted exchange as a transcript, or its request
+// and response line when the step recorded no exchange.
+func exchangeText(s runner.ScenarioResult) string {
+	switch {
+	case s.Exchange != nil:
+		return s.Exchange.String()
+	case s.Method != "":
+		return fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
+	}
+	return ""
 }
 
 func orDash(s string) string {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/authconform/authconform/steps"
 )
 
 // Verdict is the outcome of one scenario or check.
@@ -99,6 +101,9 @@ type ScenarioResult struct {
 	Path     string
 	Status   int
 	Message  string
+	// Exchange is the redacted request and response of a failure found by
+	// a check step, nil if none shows it.
+	Exchange *steps.Exchange
 }
 
 // CheckResult is the verdict of one check over all its scenarios.

@@ -130,6 +130,7 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 	if errors.As(err, &ce) {
 		r.Expected, r.Got = ce.Expected, ce.Got
 		r.Method, r.Path, r.Status = ce.Method, ce.Path, ce.Status
+		r.Exchange = ce.Exchange
 	}
 
 	c.mu.Lock()

@@ -2,6 +2,12 @@ package runner_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -138,4 +144,86 @@ func findCheck(res runner.Result, id string) (runner.CheckResult, bool) {
 		}
 	}
 	return runner.CheckResult{}, false
+}
+
+// TestFeatures_protectedMethodPOST runs the bearer and forgery checks
+// against a protected resource that answers POST only: the reference server
+// behind a gateway that refuses any other method there.
+func TestFeatures_protectedMethodPOST(t *testing.T) {
+	t.Parallel()
+	emb, err := embedded.Start(context.Background(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = emb.Stop() })
+	upstream, err := url.Parse(emb.Target.BaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(upstream)
+	var posts atomic.Int64
+	gateway := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == emb.Target.ProtectedPath {
+			if r.Method != http.MethodPost {
+				w.Header().Set("Allow", http.MethodPost)
+				w.WriteHeader(http.StatusMethodNotAllowed)
+				return
+			}
+			posts.Add(1)
+			r.Method = http.MethodGet
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(gateway.Close)
+
+	target := emb.Target
+	target.BaseURL, target.ProtectedMethod = gateway.URL, http.MethodPost
+	suite, err := steps.New(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(suite.Close)
+	if err := suite.Preflight(context.Background()); err != nil {
+		t.Fatalf("preflight: %v", err)
+	}
+	res, err := runner.Run(context.Background(), runner.Options{Suite: suite, Format: "progress",
+		Tags: "@B01,@B02,@B04,@B08,@B09,@B12,@F01,@F02,@F04"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Checks) != 9 {
+		t.Errorf("ran %d checks, want 9", len(res.Checks))
+	}
+	for _, c := range res.Checks {
+		if c.Verdict != runner.Passed {
+			f, _ := c.FirstFailure()
+			t.Errorf("check %s: %s: %s", c.CheckID, c.Verdict, f.Message)
+		}
+	}
+	if posts.Load() == 0 {
+		t.Error("no POST reached the protected resource")
+	}
+}
+
+// TestRun_failureCarriesTheExchange: a check that fails against a faulty
+// server hands its redacted exchange to the result.
+func TestRun_failureCarriesTheExchange(t *testing.T) {
+	t.Parallel()
+	suite := startReference(t, embedded.Options{InsecureFaults: []string{"alg-none"}}, nil)
+	res, err := runner.Run(context.Background(), runner.Options{Suite: suite, Format: "progress", Tags: "@F04"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := findCheck(res, "F04")
+	if !ok || c.Verdict != runner.Failed {
+		t.Fatalf("F04: %+v, want failed", c)
+	}
+	f, _ := c.FirstFailure()
+	if f.Exchange == nil {
+		t.Fatalf("failure %+v has no exchange", f)
+	}
+	got := f.Exchange.String()
+	if f.Exchange.Status != f.Status || !strings.Contains(got, "Authorization: Bearer eyJ") || !strings.Contains(got, "…[jwt sha256:") {
+		t.Errorf("exchange does not show the fingerprinted token:\n%s", got)
+	}
 }
