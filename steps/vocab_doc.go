@@ -53,7 +53,7 @@ Values in quotes, doc strings and tables may hold placeholders:
 | placeholder | value |
 |---|---|
 | ` + "`{{name}}`" + ` | a value stored earlier with "I store the JSON field … as "name"" or "I store the header … as "name"" |
-| ` + "`{{profile.username}}`" + `, ` + "`{{profile.password}}`" + ` | the valid user of the profile; also ` + "`base_url`, `token_path`, `protected_path`, `scoped_path`, `subject_field`, `client_id`, `second_user.username`, `second_user.password`, `scoped_user.username`, `scoped_user.password`, `scoped_user.scope`" + ` |
+| ` + "`{{profile.username}}`" + `, ` + "`{{profile.password}}`" + ` | the valid user of the profile; also ` + "`base_url`, `token_path`, `protected_path`, `protected_method`, `scoped_path`, `subject_field`, `client_id`, `second_user.username`, `second_user.password`, `scoped_user.username`, `scoped_user.password`, `scoped_user.scope`" + ` |
 | ` + "`{{env.AUTHCONFORM_NAME}}`" + ` | an environment variable; only names starting with ` + "`AUTHCONFORM_`" + ` |
 | ` + "`{{token}}`, `{{marker}}`" + ` | the current access token; a value unique to the scenario |
 | ` + "`{token}`, `{username}`, `{password}`, `{marker}`" + ` | the built-in features' older spelling of the same values |

@@ -127,6 +127,8 @@ func (v *vocab) profileValue(key string) (string, error) {
 		return t.TokenPath, nil
 	case "protected_path":
 		return t.ProtectedPath, nil
+	case "protected_method":
+		return t.ProtectedMethod, nil
 	case "scoped_path":
 		return t.ScopedPath, nil
 	case "subject_field":
@@ -159,7 +161,7 @@ func (v *vocab) profileValue(key string) (string, error) {
 		}
 		return c.Username, nil
 	}
-	return "", fmt.Errorf("{{profile.%s}}: unknown profile value; use base_url, token_path, protected_path, scoped_path, subject_field, client_id, username, password, second_user.username, second_user.password, scoped_user.username, scoped_user.password or scoped_user.scope", key)
+	return "", fmt.Errorf("{{profile.%s}}: unknown profile value; use base_url, token_path, protected_path, protected_method, scoped_path, subject_field, client_id, username, password, second_user.username, second_user.password, scoped_user.username, scoped_user.password or scoped_user.scope", key)
 }
 
 // envValue reads an environment variable whose name starts with EnvPrefix.
