@@ -58,7 +58,7 @@ func TestLongestWait(t *testing.T) {
 		{name: "none", output: "...... 70\n", want: 0},
 		{
 			name: "two waits",
-			output: "harness: E01 expiry of a real token: waiting 8s\n..\n" +
+			output: "....harness: E01 expiry of a real token: waiting 8s\n..\n" +
 				"harness: E01 expiry of a real token: 3s left\nharness: X99 other: waiting 1m2s\n",
 			want: 62 * time.Second,
 		},

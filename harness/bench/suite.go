@@ -78,8 +78,9 @@ var (
 	// the last row of the harness summary's table: "all  77  0  2  6  85"
 	// under "SEVERITY PASSED FAILED WARNING SKIPPED TOTAL".
 	harnessAll = regexp.MustCompile(`(?m)^\s*all\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$`)
-	// a waiting check's announcement: "harness: E01 …: waiting 8s".
-	harnessWait = regexp.MustCompile(`(?m)^harness: [^\n]*: waiting ([0-9a-z.]+)$`)
+	// a waiting check's announcement: "harness: E01 …: waiting 8s", after
+	// any progress dots on the same line.
+	harnessWait = regexp.MustCompile(`(?m)harness: [^\n]*?: waiting ([0-9a-z.]+)$`)
 	// pytest's closing line: "4 passed in 0.41s" or "3 passed, 1 failed in …".
 	pytestTotals = regexp.MustCompile(`(?m)^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s`)
 	pytestPart   = regexp.MustCompile(`(\d+) (\w+)`)
