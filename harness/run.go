@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -168,7 +169,11 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	}
 	target.Progress = e.stderr
 	if target.BaseURL == "" {
-		stop, err := startEmbedded(ctx, &target)
+		opts, err := embeddedOptions(e.getenv)
+		if err != nil {
+			return usageErr(err)
+		}
+		stop, err := startEmbedded(ctx, &target, opts)
 		if err != nil {
 			return unreachableErr(fmt.Errorf("start the embedded reference server: %w", err))
 		}
@@ -408,8 +413,8 @@ func (o runOptions) writeReports(e env, run report.Run, pl plan) error {
 // startEmbedded starts the reference server in-process and points target
 // at it with every credential and key it has, keeping the harness-side
 // settings (HTTP client, timeout, waits, headers) the user gave.
-func startEmbedded(ctx context.Context, target *steps.Target) (func(), error) {
-	emb, err := embedded.Start(ctx, embedded.Options{})
+func startEmbedded(ctx context.Context, target *steps.Target, opts embedded.Options) (func(), error) {
+	emb, err := embedded.Start(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -422,6 +427,39 @@ func startEmbedded(ctx context.Context, target *steps.Target) (func(), error) {
 			fmt.Fprintln(os.Stderr, "harness: embedded reference server:", err)
 		}
 	}, nil
+}
+
+// embeddedOptions reads the two settings of the embedded server that exist
+// for measuring the waiting check E01 (`make bench`) and are not flags:
+// AUTHCONFORM_EMBEDDED_TOKEN_LIFETIME, the lifetime of its access tokens,
+// and AUTHCONFORM_EMBEDDED_LEEWAY, the leeway it allows (0s for none).
+// Unset, the server's defaults apply.
+func embeddedOptions(getenv func(string) string) (embedded.Options, error) {
+	var o embedded.Options
+	for _, v := range []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"AUTHCONFORM_EMBEDDED_TOKEN_LIFETIME", &o.TokenLifetime},
+		{"AUTHCONFORM_EMBEDDED_LEEWAY", &o.Leeway},
+	} {
+		raw := getenv(v.name)
+		if raw == "" {
+			continue
+		}
+		d, err := time.ParseDuration(raw)
+		if err != nil || d < 0 {
+			return o, fmt.Errorf("%s=%q: want a duration of 0s or more", v.name, raw)
+		}
+		*v.dst = d
+	}
+	if o.TokenLifetime == 0 && getenv("AUTHCONFORM_EMBEDDED_TOKEN_LIFETIME") != "" {
+		return o, errors.New("AUTHCONFORM_EMBEDDED_TOKEN_LIFETIME: must be more than 0s")
+	}
+	if o.Leeway == 0 && getenv("AUTHCONFORM_EMBEDDED_LEEWAY") != "" {
+		o.Leeway = -1 // embedded.Options: negative is none, zero the default
+	}
+	return o, nil
 }
 
 func isTerminal(f *os.File) bool {

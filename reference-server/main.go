@@ -78,7 +78,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		listFaults(stdout)
 		return 0
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: opts.logLevel}))
+	logOut := newLogWriter(stderr)
+	defer logOut.Close()
+	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: opts.logLevel}))
 
 	cfg, err := buildConfig(opts, getenv, logger)
 	if err != nil {

@@ -1,10 +1,8 @@
 package steps
 
-import "github.com/cucumber/godog"
-
 // register binds every step pattern to st. All steps are registered here,
 // grouped Given / When / Then, so the vocabulary reads in one place.
-func register(sc *godog.ScenarioContext, st *scenario) {
+func register(sc stepRegistry, st *scenario) {
 	// Given
 	sc.Given(`^a valid access token$`, st.aValidAccessToken)
 	sc.Given(`^a fresh login of the valid user$`, st.aFreshLogin)

@@ -88,7 +88,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(s.skipUnmetNeeds)
 	sc.Before(st.countForgery)
 	sc.After(st.uncountForgery)
-	register(sc, st)
+	register(compiledSteps{sc}, st)
 }
 
 // newScenario returns fresh scenario state whose redactor knows every

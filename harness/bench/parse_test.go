@@ -8,26 +8,30 @@ import (
 )
 
 func TestParseHarness(t *testing.T) {
+	const summary = "     SEVERITY  PASSED  FAILED  WARNING  SKIPPED  TOTAL\n" +
+		"     security      22       0        0        1     23\n" +
+		"  conformance      33       0        0        2     35\n" +
+		"     advisory      22       0        2        3     27\n" +
+		"          all      77       0        2        6     85\n"
 	cases := []struct {
 		name   string
 		output string
 		want   counts
 	}{
 		{
-			name: "all passed",
-			output: "...... 51\n\n\n15 scenarios (15 passed)\n51 steps (51 passed)\n157ms\n\n" +
-				"CHECK  SEVERITY\n\nchecks: 11 (security 0, conformance 11, advisory 0); passed 11, failed 0\n",
-			want: counts{Checks: 11, Scenarios: 15, Skipped: 0},
+			name:   "full run",
+			output: "...... 555\n\n\n151 scenarios (149 passed, 2 failed)\n555 steps (526 passed)\n3.4s\n\nCHECK  SEVERITY\n\n" + summary,
+			want:   counts{Checks: 79, Scenarios: 151, Skipped: 0},
 		},
 		{
-			name: "some skipped",
+			name: "some scenarios skipped",
 			output: "16 scenarios (13 passed, 1 failed, 2 skipped)\n" +
-				"checks: 12 (security 1, conformance 11, advisory 0); passed 9, failed 1, skipped 2\n",
+				"          all       9       1        0        2     12\n",
 			want: counts{Checks: 10, Scenarios: 16, Skipped: 2},
 		},
 		{
 			name:   "one scenario",
-			output: "1 scenario (1 passed)\nchecks: 1 (security 0, conformance 1, advisory 0); passed 1\n",
+			output: "1 scenario (1 passed)\n          all       1       0        0        0      1\n",
 			want:   counts{Checks: 1, Scenarios: 1, Skipped: 0},
 		},
 		{
@@ -40,6 +44,29 @@ func TestParseHarness(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := parseHarness(tc.output); got != tc.want {
 				t.Errorf("parseHarness = %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestLongestWait(t *testing.T) {
+	cases := []struct {
+		name   string
+		output string
+		want   time.Duration
+	}{
+		{name: "none", output: "...... 70\n", want: 0},
+		{
+			name: "two waits",
+			output: "....harness: E01 expiry of a real token: waiting 8s\n..\n" +
+				"harness: E01 expiry of a real token: 3s left\nharness: X99 other: waiting 1m2s\n",
+			want: 62 * time.Second,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := longestWait(tc.output); got != tc.want {
+				t.Errorf("longestWait = %s, want %s", got, tc.want)
 			}
 		})
 	}

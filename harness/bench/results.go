@@ -14,12 +14,14 @@ type results struct {
 	machine machine
 	cfg     config
 
-	harnessDefault  suiteRun  // waiting scenarios excluded
-	harnessSerial   suiteRun  // the same at --concurrency 1
-	harnessExternal *suiteRun // default, against a separate reference server
-	harnessWithWait *suiteRun // nil when there are no waiting scenarios
-	waitScenarios   int       // scenarios tagged @needs-wait in features/
-	pytest          *suiteRun // nil when not measured
+	harnessDefault  suiteRun      // waiting scenarios excluded
+	harnessSerial   suiteRun      // the same at --concurrency 1
+	harnessExternal *suiteRun     // default, against a separate reference server
+	harnessWaitBase *suiteRun     // waiting excluded, short-lived tokens; nil without waiting scenarios
+	harnessWithWait *suiteRun     // the same with them; nil when there are none
+	longestWait     time.Duration // the longest wait the waiting run announced
+	waitScenarios   int           // scenarios tagged @needs-wait in features/
+	pytest          *suiteRun     // nil when not measured
 
 	servers []serverResult
 	goBench string

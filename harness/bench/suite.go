@@ -75,10 +75,12 @@ var (
 	// godog's closing line: "15 scenarios (14 passed, 1 skipped)".
 	godogScenarios = regexp.MustCompile(`(?m)^(\d+) scenarios? \(([^)]*)\)`)
 	skippedPart    = regexp.MustCompile(`(\d+) skipped`)
-	// the harness summary's count line: "checks: 11 (security 0, …);
-	// passed 9, failed 1, skipped 1".
-	harnessChecks = regexp.MustCompile(`(?m)^checks: (\d+)(.*)$`)
-	skippedChecks = regexp.MustCompile(`skipped (\d+)`)
+	// the last row of the harness summary's table: "all  77  0  2  6  85"
+	// under "SEVERITY PASSED FAILED WARNING SKIPPED TOTAL".
+	harnessAll = regexp.MustCompile(`(?m)^\s*all\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$`)
+	// a waiting check's announcement: "harness: E01 …: waiting 8s", after
+	// any progress dots on the same line.
+	harnessWait = regexp.MustCompile(`(?m)harness: [^\n]*?: waiting ([0-9a-z.]+)$`)
 	// pytest's closing line: "4 passed in 0.41s" or "3 passed, 1 failed in …".
 	pytestTotals = regexp.MustCompile(`(?m)^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s`)
 	pytestPart   = regexp.MustCompile(`(\d+) (\w+)`)
@@ -94,14 +96,24 @@ func parseHarness(out string) counts {
 			c.Skipped, _ = strconv.Atoi(s[1])
 		}
 	}
-	if m := harnessChecks.FindStringSubmatch(out); m != nil {
-		c.Checks, _ = strconv.Atoi(m[1])
-		if s := skippedChecks.FindStringSubmatch(m[2]); s != nil {
-			n, _ := strconv.Atoi(s[1])
-			c.Checks -= n
-		}
+	if m := harnessAll.FindStringSubmatch(out); m != nil {
+		skipped, _ := strconv.Atoi(m[4])
+		total, _ := strconv.Atoi(m[5])
+		c.Checks = total - skipped
 	}
 	return c
+}
+
+// longestWait returns the longest wait a harness run announced, 0 when
+// none.
+func longestWait(out string) time.Duration {
+	var longest time.Duration
+	for _, m := range harnessWait.FindAllStringSubmatch(out, -1) {
+		if d, err := time.ParseDuration(m[1]); err == nil {
+			longest = max(longest, d)
+		}
+	}
+	return longest
 }
 
 // parsePytest reads the counts from pytest's closing line; each test is

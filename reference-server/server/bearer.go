@@ -42,7 +42,7 @@ func (s *Server) requireBearer(next echo.HandlerFunc) echo.HandlerFunc {
 // credentials returns the one bearer token of a request.
 func (s *Server) credentials(req *http.Request) (string, error) {
 	values := req.Header.Values(echo.HeaderAuthorization)
-	inQuery := req.URL.Query().Has("access_token")
+	inQuery := req.URL.RawQuery != "" && req.URL.Query().Has("access_token")
 	switch {
 	case len(values) > 1 && !s.faults.on(faultDuplicateAuthOK):
 		return "", bearerError(http.StatusBadRequest, codeInvalidRequest, "more than one Authorization header", nil)
@@ -159,29 +159,38 @@ func claimsOf(c echo.Context) *accessClaims {
 	return c.Get(ctxKeyClaims).(*accessClaims)
 }
 
+// Bodies of the protected resources. Their fields are in the order
+// encoding/json writes a map's keys, sorted, so the bytes are those of the
+// maps they replace; a struct encodes without sorting or reflection on map
+// entries.
+type (
+	secureDataBody struct {
+		Data     string `json:"data"`
+		Username string `json:"username"`
+	}
+	meBody struct {
+		ClientID string `json:"client_id"`
+		Scope    string `json:"scope"`
+		Username string `json:"username"`
+	}
+)
+
+// secureData is the data field of GET /secure-data.
+const secureData = "This is secure data"
+
 // handleSecureData is the tutorial-compatible protected resource: it echoes
 // the token's subject.
 func (s *Server) handleSecureData(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{
-		"username": claimsOf(c).Subject,
-		"data":     "This is secure data",
-	})
+	return c.JSON(http.StatusOK, secureDataBody{Data: secureData, Username: claimsOf(c).Subject})
 }
 
 // handleMe describes the authenticated user and the token's grant.
 func (s *Server) handleMe(c echo.Context) error {
 	claims := claimsOf(c)
-	return c.JSON(http.StatusOK, map[string]string{
-		"username":  claims.Subject,
-		"scope":     claims.Scope,
-		"client_id": claims.ClientID,
-	})
+	return c.JSON(http.StatusOK, meBody{ClientID: claims.ClientID, Scope: claims.Scope, Username: claims.Subject})
 }
 
 // handleAdmin is a resource that needs the admin scope.
 func (s *Server) handleAdmin(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{
-		"username": claimsOf(c).Subject,
-		"data":     "This is admin data",
-	})
+	return c.JSON(http.StatusOK, secureDataBody{Data: "This is admin data", Username: claimsOf(c).Subject})
 }

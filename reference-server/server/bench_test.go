@@ -24,13 +24,19 @@ import (
 // the given logger (nil: the default, which discards).
 func newBenchServer(b *testing.B, cost int, logger *slog.Logger) *server.Server {
 	b.Helper()
+	return newBenchServerConfig(b, cost, server.Config{Logger: logger})
+}
+
+// newBenchServerConfig builds a server from cfg with the demo users hashed
+// at cost and a fixed secret.
+func newBenchServerConfig(b *testing.B, cost int, cfg server.Config) *server.Server {
+	b.Helper()
 	users, err := server.DemoUsers(cost)
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := server.New(server.Config{
-		Secret: []byte(strings.Repeat("k", 32)), Users: users, Logger: logger,
-	})
+	cfg.Secret, cfg.Users = []byte(strings.Repeat("k", 32)), users
+	srv, err := server.New(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -142,8 +148,9 @@ func BenchmarkToken(b *testing.B) {
 }
 
 // BenchmarkTokenWrongPassword is a refused password grant, which must cost
-// as much as a good one (CHECKS.md T07).
+// as much as a good one (CHECKS.md T07). Throttling is off: it would turn
+// the refusals into 429s after a few.
 func BenchmarkTokenWrongPassword(b *testing.B) {
-	srv := newBenchServer(b, bcrypt.MinCost, nil)
+	srv := newBenchServerConfig(b, bcrypt.MinCost, server.Config{ThrottleFailures: -1})
 	serve(b, srv, func() *http.Request { return tokenRequest("wrong") }, http.StatusBadRequest)
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -51,6 +52,10 @@ type keySet struct {
 	signKey any // []byte or crypto.Signer
 	signKid string
 	keys    []verificationKey // the current key first
+
+	// gen counts rotations, so that what was verified under older keys
+	// can be told apart (verifiedCache).
+	gen atomic.Uint64
 }
 
 // newKeySet loads or generates the signing key and loads the previous keys
@@ -140,8 +145,12 @@ func (ks *keySet) rotate(now, retire time.Time) error {
 	}
 	ks.keys = live
 	ks.setSigningKey(next)
+	ks.gen.Add(1)
 	return nil
 }
+
+// generation returns the number of rotations so far.
+func (ks *keySet) generation() uint64 { return ks.gen.Load() }
 
 // signing returns the current signing key and its kid.
 func (ks *keySet) signing() (any, string) {

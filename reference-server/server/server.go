@@ -46,6 +46,7 @@ type Server struct {
 	cfg      Config
 	echo     *echo.Echo
 	parser   *jwt.Parser
+	verified *verifiedCache // nil when any insecure fault is on
 	keys     *keySet
 	store    *store
 	throttle *throttle
@@ -93,6 +94,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.dummyHash = cfg.Users[0].PasswordHash
 	s.parser = s.newParser()
+	if len(faults) == 0 {
+		s.verified = newVerifiedCache(jwt.NewValidator(s.validationOptions()...))
+	}
 	s.echo = s.routes()
 	return s, nil
 }

@@ -199,13 +199,12 @@ func (s *Server) verify(raw string) (*accessClaims, error) {
 	if len(raw) > maxTokenBytes {
 		return nil, errTooLong
 	}
-	claims, view := s.newClaims()
-	if _, err := s.parser.ParseWithClaims(raw, view, s.keyFunc); err != nil {
-		forged, ferr := s.verifyByFault(raw)
-		if ferr != nil {
+	claims, ok := s.verified.get(raw, s)
+	if !ok {
+		var err error
+		if claims, err = s.verifySignedToken(raw); err != nil {
 			return nil, err
 		}
-		claims = forged
 	}
 	if _, ok := s.users[claims.Subject]; !ok && !s.faults.on(faultUnknownSub) {
 		return nil, errUnknownSubject
@@ -213,6 +212,24 @@ func (s *Server) verify(raw string) (*accessClaims, error) {
 	if s.store.isRevoked(claims.ID) {
 		return nil, errRevoked
 	}
+	return claims, nil
+}
+
+// verifySignedToken checks the signature, header and claims of a token
+// not found in the verified cache, and adds it there when it passes.
+func (s *Server) verifySignedToken(raw string) (*accessClaims, error) {
+	gen := s.keys.generation()
+	claims, view := s.newClaims()
+	token, err := s.parser.ParseWithClaims(raw, view, s.keyFunc)
+	if err != nil {
+		forged, ferr := s.verifyByFault(raw)
+		if ferr != nil {
+			return nil, err
+		}
+		return forged, nil
+	}
+	kid, _ := token.Header["kid"].(string)
+	s.verified.put(raw, gen, claims, kid)
 	return claims, nil
 }
 
