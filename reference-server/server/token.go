@@ -4,9 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -119,12 +117,11 @@ func isFormType(contentType string) bool {
 // readForm parses a form body, keeping repeated parameters so that param
 // can reject them.
 func readForm(r *http.Request) (url.Values, error) {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
+	if isTooLarge(err) {
+		return nil, err
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, echo.ErrStatusRequestEntityTooLarge
-		}
 		return nil, tokenError(codeInvalidRequest, "the body could not be read", err)
 	}
 	form, err := url.ParseQuery(string(body))
