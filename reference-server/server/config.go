@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +40,10 @@ const (
 	// username out of the token endpoint for DefaultThrottleLockout.
 	DefaultThrottleFailures = 10
 	DefaultThrottleLockout  = 30 * time.Second
+	// DefaultPasswordHashWait is how long a password grant waits for a
+	// hashing slot: well under the 10 s write timeout of Serve, so that
+	// even a login that waited the whole budget is answered in time.
+	DefaultPasswordHashWait = 2 * time.Second
 	// MaxTokenLifetime bounds Config.TokenLifetime at one year, the largest
 	// expires_in clients treat as plausible (CHECKS.md T04).
 	MaxTokenLifetime = 365 * 24 * time.Hour
@@ -101,6 +106,14 @@ type Config struct {
 	// PasswordCost is the bcrypt cost of the default demo users. Default
 	// DefaultPasswordCost.
 	PasswordCost int
+	// PasswordHashConcurrency bounds how many password hashes (bcrypt
+	// comparisons) run at once. Default runtime.GOMAXPROCS(0): one a core.
+	PasswordHashConcurrency int
+	// PasswordHashWait is how long a password grant waits for a hashing
+	// slot before it is answered 503 temporarily_unavailable with
+	// Retry-After. Default DefaultPasswordHashWait; a negative value means
+	// no waiting.
+	PasswordHashWait time.Duration
 	// Clients are the OAuth clients. Default DemoClients(): the public
 	// client DefaultClientID (used when a request names none), a
 	// confidential client and a resource-server client for introspection.
@@ -224,6 +237,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ThrottleLockout == 0 {
 		c.ThrottleLockout = DefaultThrottleLockout
 	}
+	if c.PasswordHashConcurrency == 0 {
+		c.PasswordHashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if c.PasswordHashWait == 0 {
+		c.PasswordHashWait = DefaultPasswordHashWait
+	}
 	if c.Users == nil {
 		users, err := DemoUsers(c.PasswordCost)
 		if err != nil {
@@ -260,6 +279,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("token lifetime %s: must be at most %s", c.TokenLifetime, MaxTokenLifetime)
 	case c.RefreshLifetime < c.TokenLifetime:
 		return fmt.Errorf("refresh lifetime %s: must be at least the token lifetime", c.RefreshLifetime)
+	case c.PasswordHashConcurrency < 0:
+		return fmt.Errorf("password hash concurrency %d: must not be negative", c.PasswordHashConcurrency)
 	case c.ThrottleLockout < 0:
 		return fmt.Errorf("throttle lockout %s: must not be negative", c.ThrottleLockout)
 	case len(c.Users) == 0:

@@ -16,7 +16,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Grant types of the token endpoint.
@@ -206,7 +205,10 @@ func (s *Server) passwordGrant(c echo.Context, client Client, form url.Values) e
 	if !known {
 		hash = s.dummyHash
 	}
-	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	match, err := s.hashes.match(c.Request().Context(), hash, []byte(password))
+	if err != nil {
+		return busyError(err)
+	}
 	if !known || !(match || s.faults.on(faultWrongPasswordOK)) {
 		s.throttle.fail(username)
 		return s.passwordFailed(known, password)
@@ -219,6 +221,19 @@ func (s *Server) passwordGrant(c echo.Context, client Client, form url.Values) e
 	}
 	fam := s.store.newFamily(user.Name, client.ID, scope, s.cfg.RefreshLifetime)
 	return s.respondTokens(c, fam, scope)
+}
+
+// busyError answers a password grant that found no free hashing slot in
+// time: 503 with Retry-After, so that the client backs off instead of
+// waiting past the write timeout for an answer that never comes. RFC 6749
+// §5.2 defines no code for this; temporarily_unavailable is the one RFC
+// 6749 registers for it, at the authorization endpoint (§4.1.2.1), and the
+// throttle's 429 uses it too. The no-store headers come from tokenNoStore.
+func busyError(cause error) *oauthError {
+	e := tokenError(codeTemporarily, "the server is busy; retry later", cause)
+	e.status = http.StatusServiceUnavailable
+	e.header = http.Header{"Retry-After": {"1"}}
+	return e
 }
 
 // passwordFailed is the error of a failed password grant: the same for an
