@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime"
 	"slices"
 	"strings"
@@ -178,6 +179,9 @@ func DemoUsers(cost int) ([]User, error) {
 	if cost == 0 {
 		cost = DefaultPasswordCost
 	}
+	if err := checkCost(cost); err != nil {
+		return nil, err
+	}
 	demo := []struct {
 		name, password string
 		scopes         []string
@@ -194,6 +198,16 @@ func DemoUsers(cost int) ([]User, error) {
 		users = append(users, User{Name: d.name, PasswordHash: hash, Scopes: d.scopes})
 	}
 	return users, nil
+}
+
+// checkCost rejects a bcrypt cost outside [bcrypt.MinCost,
+// bcrypt.MaxCost]; 0 stands for the default. bcrypt itself would quietly
+// use its default for a cost under the minimum.
+func checkCost(cost int) error {
+	if cost != 0 && (cost < bcrypt.MinCost || cost > bcrypt.MaxCost) {
+		return fmt.Errorf("password cost %d: must be within [%d, %d]", cost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
+	return nil
 }
 
 // DemoClients returns the documented demo clients: the public client
@@ -243,6 +257,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.PasswordHashWait == 0 {
 		c.PasswordHashWait = DefaultPasswordHashWait
 	}
+	if err := checkCost(c.PasswordCost); err != nil {
+		return c, err
+	}
 	if c.Users == nil {
 		users, err := DemoUsers(c.PasswordCost)
 		if err != nil {
@@ -269,7 +286,29 @@ func orDefault(v, fallback string) string {
 	return v
 }
 
+// CheckIssuer reports whether issuer can be an issuer identifier: an
+// absolute http or https URL without query or fragment (RFC 8414 §2, which
+// asks for https; plain http is allowed for local targets). The metadata
+// builds every endpoint URL on it.
+func CheckIssuer(issuer string) error {
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil:
+		return fmt.Errorf("issuer %q: %w", issuer, err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("issuer %q: must be an absolute http or https URL", issuer)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(issuer, "#"):
+		return fmt.Errorf("issuer %q: must have no query or fragment (RFC 8414 §2)", issuer)
+	case u.User != nil:
+		return fmt.Errorf("issuer %q: must have no user info", issuer)
+	}
+	return nil
+}
+
 func (c Config) validate() error {
+	if err := CheckIssuer(c.Issuer); err != nil {
+		return err
+	}
 	switch {
 	case c.Alg == "HS256" && len(c.Secret) < 32 && !slices.Contains(c.InsecureFaults, faultWeakSecret):
 		return errors.New("secret: HS256 needs at least 32 bytes (RFC 7518 §3.2)")
