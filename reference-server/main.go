@@ -22,6 +22,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/authconform/authconform/reference-server/server"
 )
 
@@ -71,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "reference-server:", err)
+		fmt.Fprintf(stderr, "reference-server: %v; see --help\n", err)
 		return 2
 	}
 	if opts.listFaults {
@@ -92,8 +94,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	ln, err := net.Listen("tcp", opts.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		fmt.Fprintf(stderr, "reference-server: listen on %s: the address is already in use; stop what runs there or pick another --addr\n", opts.addr)
+		return 1
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, "reference-server:", err)
+		fmt.Fprintf(stderr, "reference-server: listen on %s: %v\n", opts.addr, err)
 		return 1
 	}
 	defer ln.Close()
@@ -116,14 +122,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return 0
 }
 
+// parseOptions reads flags over env vars and checks their values. --help
+// prints the usage text to stderr and returns flag.ErrHelp; any other
+// error is one line naming the flag or env var and its value.
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("reference-server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: reference-server [flags]\n\nFlags (each also read from the REFSERVER_* env var shown):")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "\nThe HS256 secret comes from REFSERVER_SECRET or REFSERVER_SECRET_FILE;\nwithout either, a random secret is made for this process. SIGHUP rotates\nthe signing key.")
-	}
+	// The flag package prints the whole usage text after every parse error;
+	// run prints one line instead, and the usage only on --help.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	var o options
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address `HOST:PORT` (REFSERVER_ADDR)")
 	fs.StringVar(&o.issuer, "issuer", "", "issuer `URL`, the base of the metadata's endpoint URLs (REFSERVER_ISSUER; default http://HOST:PORT of --addr)")
@@ -135,7 +142,7 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	fs.DurationVar(&o.refreshLifetime, "refresh-lifetime", server.DefaultRefreshLifetime, "refresh token family lifetime (REFSERVER_REFRESH_LIFETIME)")
 	fs.DurationVar(&o.leeway, "leeway", server.DefaultLeeway, "clock skew tolerated on exp, nbf and iat (REFSERVER_LEEWAY)")
 	fs.IntVar(&o.bcryptCost, "bcrypt-cost", server.DefaultPasswordCost, "bcrypt cost of the demo users' hashes (REFSERVER_BCRYPT_COST)")
-	fs.IntVar(&o.throttleFailures, "throttle-failures", server.DefaultThrottleFailures, "wrong passwords in a row that lock a username out; -1 turns throttling off (REFSERVER_THROTTLE_FAILURES)")
+	fs.IntVar(&o.throttleFailures, "throttle-failures", server.DefaultThrottleFailures, "wrong passwords in a row that lock a username out; -1 or 0 turns throttling off (REFSERVER_THROTTLE_FAILURES)")
 	fs.DurationVar(&o.throttleLockout, "throttle-lockout", server.DefaultThrottleLockout, "how long a lock-out lasts (REFSERVER_THROTTLE_LOCKOUT)")
 	fs.Var(&o.faults, "insecure-fault", "switch on the deliberate fault `NAME`; repeatable; loopback only (REFSERVER_INSECURE_FAULTS, comma-separated)")
 	fs.BoolVar(&o.listFaults, "list-faults", false, "list the deliberate faults and exit")
@@ -146,18 +153,105 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	for name, env := range envNames {
 		if v := getenv(env); v != "" {
 			if err := fs.Set(name, v); err != nil {
-				return o, fmt.Errorf("%s=%q: %w", env, v, err)
+				return o, fmt.Errorf("%s=%q (--%s): %w", env, v, name, err)
 			}
 		}
 	}
 	resetRepeatedOnArgs(args, &o)
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		printUsage(fs, stderr)
+	}
+	if err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	return o, nil
+	return o, validateOptions(o, settingNames(fs, args))
+}
+
+func printUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "Usage: reference-server [flags]\n\nFlags (each also read from the REFSERVER_* env var shown):")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	fmt.Fprintln(w, "\nThe HS256 secret comes from REFSERVER_SECRET or REFSERVER_SECRET_FILE;\nwithout either, a random secret is made for this process. SIGHUP rotates\nthe signing key.")
+}
+
+// settingNames maps each flag given on the command line or by env var to
+// the name to quote in an error: --flag or REFSERVER_*. A flag left at its
+// default is absent.
+func settingNames(fs *flag.FlagSet, args []string) map[string]string {
+	onArgs := map[string]bool{}
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") {
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			onArgs[name] = true
+		}
+	}
+	names := map[string]string{}
+	fs.Visit(func(f *flag.Flag) {
+		names[f.Name] = envNames[f.Name]
+		if onArgs[f.Name] || names[f.Name] == "" {
+			names[f.Name] = "--" + f.Name
+		}
+	})
+	return names
+}
+
+// validateOptions rejects values the server would otherwise replace by a
+// default without a word, or fail on only once it listens. given names
+// the flags that were set, as settingNames returns them.
+func validateOptions(o options, given map[string]string) error {
+	name := func(flag string) string {
+		if n, ok := given[flag]; ok {
+			return n
+		}
+		return "--" + flag
+	}
+	if err := checkAddr(o.addr); err != nil {
+		return fmt.Errorf("%s %q: %w", name("addr"), o.addr, err)
+	}
+	if o.issuer != "" {
+		if err := server.CheckIssuer(o.issuer); err != nil {
+			return fmt.Errorf("%s: %w", name("issuer"), err)
+		}
+	}
+	checks := []struct {
+		flag  string
+		value any
+		bad   bool
+		want  string
+	}{
+		{"token-lifetime", o.lifetime, o.lifetime < time.Second || o.lifetime > server.MaxTokenLifetime,
+			fmt.Sprintf("must be within [1s, %s]", server.MaxTokenLifetime)},
+		{"refresh-lifetime", o.refreshLifetime, o.refreshLifetime <= 0, "must be positive"},
+		{"leeway", o.leeway, o.leeway < 0, "must not be negative (0 means none)"},
+		{"bcrypt-cost", o.bcryptCost, o.bcryptCost < bcrypt.MinCost || o.bcryptCost > bcrypt.MaxCost,
+			fmt.Sprintf("must be within [%d, %d], bcrypt's range", bcrypt.MinCost, bcrypt.MaxCost)},
+		{"throttle-failures", o.throttleFailures, o.throttleFailures < -1, "must be -1 (off) or more"},
+		{"throttle-lockout", o.throttleLockout, o.throttleLockout <= 0, "must be positive"},
+	}
+	for _, c := range checks {
+		if c.bad {
+			return fmt.Errorf("%s %v: %s", name(c.flag), c.value, c.want)
+		}
+	}
+	return nil
+}
+
+// checkAddr rejects a listen address net.Listen could never use, so that
+// it is a usage error rather than a failure to listen.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("must be HOST:PORT")
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("port %q: must be a number from 0 to 65535", port)
+	}
+	return nil
 }
 
 // envNames maps each flag to its env var.

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -39,6 +41,10 @@ const (
 	// username out of the token endpoint for DefaultThrottleLockout.
 	DefaultThrottleFailures = 10
 	DefaultThrottleLockout  = 30 * time.Second
+	// DefaultPasswordHashWait is how long a password grant waits for a
+	// hashing slot: well under the 10 s write timeout of Serve, so that
+	// even a login that waited the whole budget is answered in time.
+	DefaultPasswordHashWait = 2 * time.Second
 	// MaxTokenLifetime bounds Config.TokenLifetime at one year, the largest
 	// expires_in clients treat as plausible (CHECKS.md T04).
 	MaxTokenLifetime = 365 * 24 * time.Hour
@@ -101,6 +107,14 @@ type Config struct {
 	// PasswordCost is the bcrypt cost of the default demo users. Default
 	// DefaultPasswordCost.
 	PasswordCost int
+	// PasswordHashConcurrency bounds how many password hashes (bcrypt
+	// comparisons) run at once. Default runtime.GOMAXPROCS(0): one a core.
+	PasswordHashConcurrency int
+	// PasswordHashWait is how long a password grant waits for a hashing
+	// slot before it is answered 503 temporarily_unavailable with
+	// Retry-After. Default DefaultPasswordHashWait; a negative value means
+	// no waiting.
+	PasswordHashWait time.Duration
 	// Clients are the OAuth clients. Default DemoClients(): the public
 	// client DefaultClientID (used when a request names none), a
 	// confidential client and a resource-server client for introspection.
@@ -165,6 +179,9 @@ func DemoUsers(cost int) ([]User, error) {
 	if cost == 0 {
 		cost = DefaultPasswordCost
 	}
+	if err := checkCost(cost); err != nil {
+		return nil, err
+	}
 	demo := []struct {
 		name, password string
 		scopes         []string
@@ -181,6 +198,16 @@ func DemoUsers(cost int) ([]User, error) {
 		users = append(users, User{Name: d.name, PasswordHash: hash, Scopes: d.scopes})
 	}
 	return users, nil
+}
+
+// checkCost rejects a bcrypt cost outside [bcrypt.MinCost,
+// bcrypt.MaxCost]; 0 stands for the default. bcrypt itself would quietly
+// use its default for a cost under the minimum.
+func checkCost(cost int) error {
+	if cost != 0 && (cost < bcrypt.MinCost || cost > bcrypt.MaxCost) {
+		return fmt.Errorf("password cost %d: must be within [%d, %d]", cost, bcrypt.MinCost, bcrypt.MaxCost)
+	}
+	return nil
 }
 
 // DemoClients returns the documented demo clients: the public client
@@ -224,6 +251,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ThrottleLockout == 0 {
 		c.ThrottleLockout = DefaultThrottleLockout
 	}
+	if c.PasswordHashConcurrency == 0 {
+		c.PasswordHashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if c.PasswordHashWait == 0 {
+		c.PasswordHashWait = DefaultPasswordHashWait
+	}
+	if err := checkCost(c.PasswordCost); err != nil {
+		return c, err
+	}
 	if c.Users == nil {
 		users, err := DemoUsers(c.PasswordCost)
 		if err != nil {
@@ -250,7 +286,29 @@ func orDefault(v, fallback string) string {
 	return v
 }
 
+// CheckIssuer reports whether issuer can be an issuer identifier: an
+// absolute http or https URL without query or fragment (RFC 8414 §2, which
+// asks for https; plain http is allowed for local targets). The metadata
+// builds every endpoint URL on it.
+func CheckIssuer(issuer string) error {
+	u, err := url.Parse(issuer)
+	switch {
+	case err != nil:
+		return fmt.Errorf("issuer %q: %w", issuer, err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("issuer %q: must be an absolute http or https URL", issuer)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(issuer, "#"):
+		return fmt.Errorf("issuer %q: must have no query or fragment (RFC 8414 §2)", issuer)
+	case u.User != nil:
+		return fmt.Errorf("issuer %q: must have no user info", issuer)
+	}
+	return nil
+}
+
 func (c Config) validate() error {
+	if err := CheckIssuer(c.Issuer); err != nil {
+		return err
+	}
 	switch {
 	case c.Alg == "HS256" && len(c.Secret) < 32 && !slices.Contains(c.InsecureFaults, faultWeakSecret):
 		return errors.New("secret: HS256 needs at least 32 bytes (RFC 7518 §3.2)")
@@ -260,6 +318,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("token lifetime %s: must be at most %s", c.TokenLifetime, MaxTokenLifetime)
 	case c.RefreshLifetime < c.TokenLifetime:
 		return fmt.Errorf("refresh lifetime %s: must be at least the token lifetime", c.RefreshLifetime)
+	case c.PasswordHashConcurrency < 0:
+		return fmt.Errorf("password hash concurrency %d: must not be negative", c.PasswordHashConcurrency)
 	case c.ThrottleLockout < 0:
 		return fmt.Errorf("throttle lockout %s: must not be negative", c.ThrottleLockout)
 	case len(c.Users) == 0:

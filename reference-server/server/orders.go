@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -100,6 +99,9 @@ func (s *Server) handleListOrders(c echo.Context) error {
 // 201 with the order and its Location.
 func (s *Server) handleCreateOrder(c echo.Context) error {
 	item, quantity, err := decodeOrder(c.Request())
+	if isTooLarge(err) {
+		return err
+	}
 	if err != nil {
 		return resourceError(http.StatusBadRequest, codeInvalidRequest, err.Error())
 	}
@@ -117,7 +119,10 @@ func decodeOrder(r *http.Request) (string, int64, error) {
 	if !isJSONType(r.Header.Get(echo.HeaderContentType)) {
 		return "", 0, errors.New("the body must be application/json")
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
+	if isTooLarge(err) {
+		return "", 0, err
+	}
 	if err != nil {
 		return "", 0, errors.New("the body could not be read")
 	}

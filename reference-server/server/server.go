@@ -50,6 +50,7 @@ type Server struct {
 	keys     *keySet
 	store    *store
 	throttle *throttle
+	hashes   *hashGate
 	orders   *orderBook
 	faults   faultSet
 	users    map[string]User
@@ -81,6 +82,7 @@ func New(cfg Config) (*Server, error) {
 		keys:     keys,
 		store:    newStore(cfg.Now),
 		throttle: newThrottle(cfg.ThrottleFailures, cfg.ThrottleLockout, cfg.Now),
+		hashes:   newHashGate(cfg.PasswordHashConcurrency, cfg.PasswordHashWait),
 		orders:   &orderBook{orders: map[string][]order{}},
 		faults:   faults,
 		users:    make(map[string]User, len(cfg.Users)),
@@ -112,6 +114,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.accessLog)
+	e.Use(s.deliver)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	// Before the body limit, so that a 413 from the token endpoint also
 	// forbids caching.

@@ -4,9 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -18,7 +16,6 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 )
 
 // Grant types of the token endpoint.
@@ -119,12 +116,11 @@ func isFormType(contentType string) bool {
 // readForm parses a form body, keeping repeated parameters so that param
 // can reject them.
 func readForm(r *http.Request) (url.Values, error) {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
+	if isTooLarge(err) {
+		return nil, err
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, echo.ErrStatusRequestEntityTooLarge
-		}
 		return nil, tokenError(codeInvalidRequest, "the body could not be read", err)
 	}
 	form, err := url.ParseQuery(string(body))
@@ -209,7 +205,10 @@ func (s *Server) passwordGrant(c echo.Context, client Client, form url.Values) e
 	if !known {
 		hash = s.dummyHash
 	}
-	match := bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+	match, err := s.hashes.match(c.Request().Context(), hash, []byte(password))
+	if err != nil {
+		return busyError(err)
+	}
 	if !known || !(match || s.faults.on(faultWrongPasswordOK)) {
 		s.throttle.fail(username)
 		return s.passwordFailed(known, password)
@@ -222,6 +221,19 @@ func (s *Server) passwordGrant(c echo.Context, client Client, form url.Values) e
 	}
 	fam := s.store.newFamily(user.Name, client.ID, scope, s.cfg.RefreshLifetime)
 	return s.respondTokens(c, fam, scope)
+}
+
+// busyError answers a password grant that found no free hashing slot in
+// time: 503 with Retry-After, so that the client backs off instead of
+// waiting past the write timeout for an answer that never comes. RFC 6749
+// §5.2 defines no code for this; temporarily_unavailable is the one RFC
+// 6749 registers for it, at the authorization endpoint (§4.1.2.1), and the
+// throttle's 429 uses it too. The no-store headers come from tokenNoStore.
+func busyError(cause error) *oauthError {
+	e := tokenError(codeTemporarily, "the server is busy; retry later", cause)
+	e.status = http.StatusServiceUnavailable
+	e.header = http.Header{"Retry-After": {"1"}}
+	return e
 }
 
 // passwordFailed is the error of a failed password grant: the same for an
