@@ -6,7 +6,8 @@
 //
 // Exit codes: 0 every required check passed; 1 a required check failed;
 // 2 usage or configuration error; 3 the target cannot be reached or its
-// happy path does not work, so no verdict is possible.
+// happy path does not work, so no verdict is possible; 130 (SIGINT) or
+// 143 (SIGTERM) the run was interrupted, and the reports hold what ran.
 package main
 
 import (
@@ -28,18 +29,65 @@ const (
 	exitFailed      = 1
 	exitUsage       = 2
 	exitUnreachable = 3
+	// exitInterrupted is 128+SIGINT, what a shell reports for Ctrl-C;
+	// SIGTERM gives 143.
+	exitInterrupted = 130
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifyContext()
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], env{
 		stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 		isTerminal: isTerminal(os.Stdout) && os.Getenv("TERM") != "dumb",
 	}))
+}
+
+// interrupted is the cause of the context cancelled by a signal; its exit
+// code is the shell's 128+N (130 for SIGINT, 143 for SIGTERM).
+type interrupted struct{ sig syscall.Signal }
+
+func (i interrupted) Error() string { return "interrupted by " + signalName(i.sig) }
+
+func (i interrupted) exitCode() int { return 128 + int(i.sig) }
+
+func signalName(s syscall.Signal) string {
+	if s == syscall.SIGINT {
+		return "SIGINT"
+	}
+	return "SIGTERM"
+}
+
+// notifyContext returns a context cancelled, with an interrupted cause, by
+// the first SIGINT or SIGTERM; a second signal kills the process the
+// default way.
+func notifyContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			sig, _ := s.(syscall.Signal)
+			cancel(interrupted{sig})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
+}
+
+// interruptCode is the exit code of a run cut short by ctx's signal, 130
+// (SIGINT) if the cause is not known.
+func interruptCode(ctx context.Context) int {
+	var i interrupted
+	if errors.As(context.Cause(ctx), &i) {
+		return i.exitCode()
+	}
+	return exitInterrupted
 }
 
 // env is the program's view of its process, replaced in tests.

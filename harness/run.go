@@ -93,9 +93,13 @@ come from AUTHCONFORM_PASSWORD, AUTHCONFORM_CLIENT_SECRET,
 AUTHCONFORM_SIGNING_KEY (and the other *_PASSWORD vars), or from the env
 vars and files the profile names.
 
-Exit codes: 0 every required check passed; 1 a required check failed;
-2 usage or configuration error; 3 the target cannot be reached or its
-happy path does not work, so no verdict is possible.`,
+Exit codes: 0 every required check passed (advisory warnings never fail
+a run); 1 a required check failed (with --fail-fast, the run stops there
+and the rest are reported "not run"); 2 usage or configuration error,
+including feature files with undefined steps; 3 the target cannot be
+reached or its happy path does not work, so no verdict is possible (the
+requested reports are still written, saying why); 130 interrupted by
+SIGINT (Ctrl-C), 143 by SIGTERM: what ran is reported, the rest "not run".`,
 		Example: `  harness run
   harness run --profile staging.yaml --junit junit.xml --html report.html
   AUTHCONFORM_PASSWORD=… harness run --target https://staging.example.com --tags '~@needs-wait'`,
@@ -126,7 +130,7 @@ happy path does not work, so no verdict is possible.`,
 	f.IntVar(&o.concurrency, "concurrency", runner.DefaultConcurrency, "scenarios run at once")
 	f.Int64Var(&o.random, "random", 0, "run scenarios in random order; --random=SEED repeats an order")
 	f.Lookup("random").NoOptDefVal = "-1"
-	f.BoolVar(&o.failFast, "fail-fast", false, "stop at the first failed scenario")
+	f.BoolVar(&o.failFast, "fail-fast", false, "stop after the first failed required (@security, @conformance) check; the rest are reported \"not run\"")
 	f.StringVar(&o.format, "format", "", "stdout format: pretty or progress (default: pretty on a terminal, progress otherwise)")
 	f.BoolVar(&o.noColor, "no-color", e.getenv("NO_COLOR") != "", "no colour (also NO_COLOR)")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
@@ -191,7 +195,15 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	}
 	defer suite.Close()
 	if err := suite.Preflight(ctx); err != nil {
-		return unreachableErr(fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err))
+		if ctx.Err() != nil {
+			return &exitError{interruptCode(ctx), errors.New("interrupted before any check ran")}
+		}
+		err = fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err)
+		run := report.Run{Target: target.BaseURL, Warnings: warnings, NoVerdict: err.Error()}
+		if werr := o.writeNoVerdict(run); werr != nil {
+			return unreachableErr(fmt.Errorf("%w; and %w", err, werr))
+		}
+		return unreachableErr(err)
 	}
 
 	res, err := o.execute(ctx, e, suite, plan)
@@ -199,17 +211,51 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		return err
 	}
 	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
-	run.Seed, run.Warnings = plan.seed, warnings
+	run.Seed, run.Warnings, run.Stopped = plan.seed, warnings, res.Stopped
 	if err := o.writeReports(e, run, plan); err != nil {
 		return &exitError{exitFailed, err}
 	}
-	if ctx.Err() != nil {
-		return &exitError{exitFailed, errors.New("interrupted")}
-	}
-	if run.Failed() {
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{interruptCode(ctx), errors.New("interrupted: the reports hold the checks that ran; the rest are \"not run\"")}
+	case run.Failed():
 		return &exitError{code: exitFailed}
+	case res.Stopped != "":
+		// --fail-fast stops only at a failed required check; a waiver
+		// of that check does not make the unrun ones pass.
+		return &exitError{exitFailed, errors.New("--fail-fast stopped the run before every check ran")}
 	}
 	return nil
+}
+
+// writeNoVerdict writes each requested report for a run that could not
+// start (exit 3), so that CI finds the files it uploads.
+func (o runOptions) writeNoVerdict(run report.Run) error {
+	if o.cucumber != "" {
+		if err := report.WriteEmptyCucumber(o.cucumber); err != nil {
+			return err
+		}
+	}
+	if err := writeReport(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
+		return err
+	}
+	return writeReport(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
+}
+
+// writeReport renders a report to path, if one was asked for.
+func writeReport(path string, render func(f *os.File) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := render(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // loadProfile reads the profile, if any, then overlays env vars and the
@@ -348,16 +394,16 @@ func (o runOptions) execute(ctx context.Context, e env, suite *steps.Suite, pl p
 		fmt.Fprintf(e.stderr, "harness: random order, seed %d (repeat with --random=%d)\n", pl.seed, pl.seed)
 	}
 	res, err := runner.Run(ctx, runner.Options{
-		Suite:         suite,
-		FS:            pl.mounts,
-		Paths:         pl.mounts.Names(),
-		Tags:          o.tags,
-		Concurrency:   o.concurrency,
-		Format:        format,
-		Output:        e.stdout,
-		NoColors:      o.noColor || !e.isTerminal,
-		Randomize:     pl.seed,
-		StopOnFailure: o.failFast,
+		Suite:       suite,
+		FS:          pl.mounts,
+		Paths:       pl.mounts.Names(),
+		Tags:        o.tags,
+		Concurrency: o.concurrency,
+		Format:      format,
+		Output:      e.stdout,
+		NoColors:    o.noColor || !e.isTerminal,
+		Randomize:   pl.seed,
+		FailFast:    o.failFast,
 	})
 	if err != nil {
 		if pl.tmpCuke != "" {
@@ -385,24 +431,10 @@ func (o runOptions) writeReports(e env, run report.Run, pl plan) error {
 			return err
 		}
 	}
-	write := func(path string, render func(f *os.File) error) error {
-		if path == "" {
-			return nil
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-		if err := render(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	if err := write(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
+	if err := writeReport(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
 		return err
 	}
-	return write(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
+	return writeReport(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
 }
 
 // startEmbedded starts the reference server in-process and points target

@@ -260,7 +260,8 @@ func TestRun_ownFeatures(t *testing.T) {
 	}
 }
 
-// TestRun_failFast stops at the first failure.
+// TestRun_failFast stops at the first failed required check and lists
+// the checks it did not run.
 func TestRun_failFast(t *testing.T) {
 	ref := demoReference(t)
 	ts := httptest.NewServer(&tokenRecorder{next: ref.Config.Handler, faulty: true})
@@ -270,8 +271,15 @@ func TestRun_failFast(t *testing.T) {
 	if all.code != 1 || fast.code != 1 {
 		t.Fatalf("exit %d and %d, want 1 and 1", all.code, fast.code)
 	}
-	if strings.Count(fast.stdout, "\n") >= strings.Count(all.stdout, "\n") {
-		t.Errorf("--fail-fast ran as much as a full run:\n%s", fast.stdout)
+	if strings.Contains(all.stdout, "not run") {
+		t.Errorf("a full run left checks unrun:\n%s", summaryOf(all.stdout))
+	}
+	// Every check is in the summary, those after the stop as "not run".
+	if got, want := strings.Count(summaryOf(fast.stdout), "\n"), strings.Count(summaryOf(all.stdout), "\n"); got != want {
+		t.Errorf("--fail-fast summary has %d lines, a full run's %d:\n%s", got, want, summaryOf(fast.stdout))
+	}
+	if !strings.Contains(fast.stdout, "not run") || !strings.Contains(fast.stdout, "--fail-fast: stopped after") {
+		t.Errorf("--fail-fast summary does not list the unrun checks:\n%s", summaryOf(fast.stdout))
 	}
 }
 
