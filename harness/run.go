@@ -6,8 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -55,7 +57,10 @@ func addFeatureFlags(f *pflag.FlagSet, o *featureOpts) {
 	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave out the built-in checks; run only --features directories")
 }
 
-// mount loads the selected feature trees.
+// mount loads the selected feature trees, after checking the --features
+// directories as "harness lint" would: a syntax error, a step no
+// definition matches and a check ID that clashes with a built-in one are
+// reported before anything runs, one line each.
 func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
 	m := &catalog.Mounts{}
 	if !o.noBuiltin {
@@ -69,11 +74,45 @@ func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
 	if len(m.Names()) == 0 {
 		return nil, nil, errors.New("--no-builtin needs at least one --features directory")
 	}
+	if err := o.lint(); err != nil {
+		return nil, nil, err
+	}
 	scs, err := m.LoadAll()
 	if err != nil {
-		return nil, nil, fmt.Errorf("load features: %w", err)
+		return nil, nil, fmt.Errorf("load features: %s", oneLine(err.Error()))
 	}
 	return m, scs, nil
+}
+
+// lint checks the *.feature files of the --features directories; an
+// error lists every problem, one line each.
+func (o featureOpts) lint() error {
+	l := linter{match: steps.MatchStep, forRun: true}
+	if !o.noBuiltin {
+		l.builtins = builtinChecks()
+	}
+	var problems []string
+	for _, d := range o.dirs {
+		files, err := featureFiles(os.DirFS(d), []string{"."})
+		if err != nil {
+			return fmt.Errorf("--features: no *.feature files under %s", d)
+		}
+		for _, name := range files {
+			path := filepath.Join(d, filepath.FromSlash(name))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("--features: read %w", err)
+			}
+			for _, f := range l.file(path, data) {
+				problems = append(problems, f.short())
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d problem(s) in the --features files; nothing was run:\n%s\n(\"harness lint DIR\" shows each with hints; \"harness steps\" lists the steps there are)",
+			len(problems), strings.Join(problems, "\n"))
+	}
+	return nil
 }
 
 func newRunCommand(e env) *cobra.Command {
@@ -179,6 +218,9 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		defer stop()
 		fmt.Fprintf(e.stderr, "harness: no target given; running against the embedded reference server at %s\n", target.BaseURL)
 	}
+	if err := checkTargetURL(target.BaseURL); err != nil {
+		return usageErr(err)
+	}
 	if err := transport.CheckPlainHTTP(target.BaseURL, o.allowInsecureHTTP); err != nil {
 		return usageErr(err)
 	}
@@ -256,6 +298,27 @@ func writeReport(path string, render func(f *os.File) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// checkTargetURL rejects a target URL no request could reach: another
+// scheme than http(s), no host, a port outside 1–65535.
+func checkTargetURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("target %q is not a URL: %w", base, errors.Unwrap(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("target %q: the scheme must be http or https", base)
+	case u.Hostname() == "":
+		return fmt.Errorf("target %q has no host: give one, such as https://api.example.com", base)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("target %q: port %s is not between 1 and 65535", base, p)
+		}
+	}
+	return nil
 }
 
 // loadProfile reads the profile, if any, then overlays env vars and the
