@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -120,7 +121,7 @@ func run(ctx context.Context, args []string, e env) int {
 	root.SetErr(e.stderr)
 	root.SetArgs(args)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErr(fmt.Errorf("%w (see 'harness %s --help')", err, cmd.Name()))
+		return usageErr(fmt.Errorf("%s (see 'harness %s --help')", flagMessage(err), cmd.Name()))
 	})
 	root.AddCommand(newRunCommand(e), newInitCommand(e), newChecksCommand(e),
 		newStepsCommand(e), newLintCommand(e), newVersionCommand(e))
@@ -141,6 +142,25 @@ func run(ctx context.Context, args []string, e env) int {
 	msg := strings.Join(strings.Fields(err.Error()), " ")
 	fmt.Fprintf(e.stderr, "harness: %s (see 'harness --help')\n", msg)
 	return exitUsage
+}
+
+// badFlagValue matches pflag's report of a value it cannot parse, which
+// ends in the Go parser's own error.
+var badFlagValue = regexp.MustCompile(`^invalid argument "(.*)" for "(.*)" flag: (strconv\.Parse(Int|Uint|Float|Bool)|time: invalid duration).*$`)
+
+// flagMessage rewrites a flag error in the user's terms: `--random "abc":
+// not a whole number`, not the strconv error pflag passes on.
+func flagMessage(err error) string {
+	m := badFlagValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	name := m[2]
+	if i := strings.LastIndex(name, "--"); i >= 0 {
+		name = name[i:] // "-x, --long" names the long form
+	}
+	want := map[string]string{"Int": "a whole number", "Uint": "a whole number ≥ 0", "Float": "a number", "Bool": "true or false", "": "a duration such as 30s or 2m"}[m[4]]
+	return fmt.Sprintf("%s %q: not %s", name, m[1], want)
 }
 
 func newVersionCommand(e env) *cobra.Command {
