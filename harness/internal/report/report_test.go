@@ -258,3 +258,28 @@ func TestCheck_titleOfOutline(t *testing.T) {
 		})
 	}
 }
+
+// TestDetail_signingKeyHint checks that a failed F23 points at the
+// signing key rather than at the target alone.
+func TestDetail_signingKeyHint(t *testing.T) {
+	tests := []struct {
+		name    string
+		id      string
+		verdict runner.Verdict
+		want    bool
+	}{
+		{name: "F23 failed", id: "F23", verdict: runner.Failed, want: true},
+		{name: "F23 passed", id: "F23", verdict: runner.Passed, want: false},
+		{name: "another check failed", id: "F01", verdict: runner.Failed, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := runner.CheckResult{Meta: runner.Meta{CheckID: tt.id, Severity: "conformance"}, Verdict: tt.verdict,
+				Scenarios: []runner.ScenarioResult{{Name: tt.id + " x", Verdict: tt.verdict, Expected: "status 200", Got: "status 401", Method: "GET", Path: "/secure-data", Status: 401}}}
+			r := report.Build("", []runner.CheckResult{c}, report.Catalog{}, nil)
+			if got := strings.Contains(r.Checks[0].Detail(), "is the signing key right?"); got != tt.want {
+				t.Errorf("hint shown = %v, want %v: %s", got, tt.want, r.Checks[0].Detail())
+			}
+		})
+	}
+}

@@ -159,6 +159,14 @@ func (r Run) Count(sev string, o Outcome) int {
 
 func severity(c Check) string { return orDash(c.Severity) }
 
+// checkMintedAccepted is F23, the check that a token the harness mints
+// with the profile's signing key and correct claims is accepted: when it
+// fails, the key is the likeliest culprit, not the target.
+const checkMintedAccepted = "F23"
+
+// hintSigningKey follows an F23 failure.
+const hintSigningKey = "is the signing key right? (signing_key in the profile, AUTHCONFORM_SIGNING_KEY or AUTHCONFORM_SIGNING_KEY_FILE; for make serve, the same REFSERVER_SECRET on both sides); the other checks that mint tokens prove nothing until F23 passes"
+
 // Detail is one line about the check: for a failure, expected versus got
 // with the request and the RFC section; for a skip, the reason; else its
 // title.
@@ -181,6 +189,9 @@ func (c Check) Detail() string {
 				break
 			}
 		}
+	}
+	if failed && c.CheckID == checkMintedAccepted {
+		d += "; " + hintSigningKey
 	}
 	switch c.Outcome {
 	case Waived:
