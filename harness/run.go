@@ -129,8 +129,9 @@ server in-process on a loopback port and runs against it.
 
 Secrets never come from flags: the password, client secret and signing key
 come from AUTHCONFORM_PASSWORD, AUTHCONFORM_CLIENT_SECRET,
-AUTHCONFORM_SIGNING_KEY (and the other *_PASSWORD vars), or from the env
-vars and files the profile names.
+AUTHCONFORM_SIGNING_KEY (or a file named by --signing-key-file,
+AUTHCONFORM_SIGNING_KEY_FILE), the other *_PASSWORD vars, or from the
+env vars and files the profile names.
 
 Exit codes: 0 every required check passed (advisory warnings never fail
 a run); 1 a required check failed (with --fail-fast, the run stops there
