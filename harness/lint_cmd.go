@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/authconform/authconform/features"
+	"github.com/authconform/authconform/harness/internal/catalog"
 	"github.com/authconform/authconform/harness/internal/runner"
 	"github.com/authconform/authconform/steps"
 )
@@ -42,14 +43,63 @@ that some were (each printed as FILE:LINE: what), 2 a usage error.`,
 	return cmd
 }
 
-// finding is one problem found in a feature file.
+// finding is one problem found in a feature file; a note is worth
+// knowing but does not fail lint.
 type finding struct {
 	path string
 	line int64
 	msg  string
+	note bool
 }
 
-func (f finding) String() string { return fmt.Sprintf("%s:%d: %s", f.path, f.line, f.msg) }
+func (f finding) String() string {
+	if f.note {
+		return fmt.Sprintf("%s:%d: note: %s", f.path, f.line, f.msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", f.path, f.line, f.msg)
+}
+
+// short is the finding in one line, without the hints that follow.
+func (f finding) short() string {
+	first, _, _ := strings.Cut(f.String(), "\n")
+	return first
+}
+
+// linter holds what checking a feature file needs besides the file.
+type linter struct {
+	match matcher
+	allow map[string]bool
+	// builtins maps each built-in check ID to its scenarios' names: a
+	// scenario of another name that carries the ID would be merged into
+	// the built-in check's verdict.
+	builtins map[string][]string
+	// forRun is set for the check "harness run" makes before it starts:
+	// only what stops a run (syntax, steps, {{env.*}}, a clash with the
+	// built-in checks it runs) is a problem; tags are lint's business.
+	// Lint, which cannot know whether the built-in checks will run,
+	// reports a clash as a note.
+	forRun bool
+}
+
+// newLinter returns the linter of "harness lint".
+func newLinter(allow map[string]bool) linter {
+	return linter{match: steps.MatchStep, allow: allow, builtins: builtinChecks()}
+}
+
+// builtinChecks maps each built-in check ID to its scenarios' names.
+func builtinChecks() map[string][]string {
+	scs, err := catalog.Load(features.FS, ".")
+	if err != nil {
+		return nil // the built-in features parse: a test makes sure
+	}
+	out := map[string][]string{}
+	for _, sc := range scs {
+		if id := runner.ParseTags(sc.Tags).CheckID; id != "" {
+			out[id] = append(out[id], sc.Name)
+		}
+	}
+	return out
+}
 
 // lintFeatures is "harness lint".
 func lintFeatures(e env, args []string, allowTags []string) error {
@@ -75,19 +125,22 @@ func lintFeatures(e env, args []string, allowTags []string) error {
 		return &exitError{exitUsage, err}
 	}
 
-	var all []finding
+	l := newLinter(allow)
+	problems := 0
 	for _, name := range files {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return &exitError{exitUsage, fmt.Errorf("read %s: %w", name, err)}
 		}
-		all = append(all, lintFile(displayPath(root, name), data, steps.MatchStep, allow)...)
+		for _, f := range l.file(displayPath(root, name), data) {
+			fmt.Fprintln(e.stdout, f)
+			if !f.note {
+				problems++
+			}
+		}
 	}
-	for _, f := range all {
-		fmt.Fprintln(e.stdout, f)
-	}
-	if len(all) > 0 {
-		return &exitError{exitFailed, fmt.Errorf("%d problem(s) in %d feature file(s)", len(all), len(files))}
+	if problems > 0 {
+		return &exitError{exitFailed, fmt.Errorf("%d problem(s) in %d feature file(s)", problems, len(files))}
 	}
 	fmt.Fprintf(e.stdout, "%d feature file(s): no problems found\n", len(files))
 	return nil
@@ -144,13 +197,17 @@ var parseErrorLine = regexp.MustCompile(`^\((\d+):\d+\): (.*)$`)
 // matcher finds the step definitions a step text matches after a keyword.
 type matcher func(keyword, text string) []steps.StepDoc
 
-// lintFile checks one feature file.
-func lintFile(path string, data []byte, match matcher, allow map[string]bool) []finding {
+// envPlaceholder matches a {{env.NAME}} placeholder.
+var envPlaceholder = regexp.MustCompile(`\{\{\s*env\.([^}\s]*)\s*\}\}`)
+
+// file checks one feature file.
+func (l linter) file(path string, data []byte) []finding {
 	ids := &messages.Incrementing{}
 	doc, err := gherkin.ParseGherkinDocument(bytes.NewReader(data), ids.NewId)
 	if err != nil {
 		return parseFindings(path, err)
 	}
+	match, allow := l.match, l.allow
 	lines := stepLines(doc)
 	var out []finding
 	seen := map[finding]bool{}
@@ -161,15 +218,29 @@ func lintFile(path string, data []byte, match matcher, allow map[string]bool) []
 		}
 	}
 	for _, t := range docTags(doc) {
+		if l.forRun {
+			continue
+		}
 		if msg := checkTag(t.Name, t == featureTag(doc, t), allow); msg != "" {
-			add(finding{path, t.Location.Line, msg})
+			add(finding{path: path, line: t.Location.Line, msg: msg})
 		}
 	}
 	for _, p := range gherkin.Pickles(*doc, path, ids.NewId) {
+		if line := lines[p.AstNodeIds[0]]; line > 0 {
+			for _, f := range l.scenario(p) {
+				f.path, f.line = path, line
+				add(f)
+			}
+		}
 		for _, s := range p.Steps {
 			line := lines[s.AstNodeIds[0]]
 			if msg := checkStep(s, match); msg != "" {
-				add(finding{path, line, msg})
+				add(finding{path: path, line: line, msg: msg})
+			}
+			for _, m := range envPlaceholder.FindAllStringSubmatch(stepSource(s), -1) {
+				if !strings.HasPrefix(m[1], steps.EnvPrefix) {
+					add(finding{path: path, line: line, msg: fmt.Sprintf("{{env.%s}}: only environment variables whose names start with %s may be read; rename it %s%s", m[1], steps.EnvPrefix, steps.EnvPrefix, strings.TrimPrefix(m[1], steps.EnvPrefix))})
+				}
 			}
 		}
 	}
@@ -177,16 +248,64 @@ func lintFile(path string, data []byte, match matcher, allow map[string]bool) []
 	return out
 }
 
+// scenario checks a scenario's tags (DESIGN.md, Tags): it names its check
+// and its severity, and its check ID is not a built-in one.
+func (l linter) scenario(p *messages.Pickle) []finding {
+	var tags []string
+	for _, t := range p.Tags {
+		tags = append(tags, t.Name)
+	}
+	m := runner.ParseTags(tags)
+	var out []finding
+	if len(p.Steps) == 0 {
+		// Text under a Scenario line that is not a step is its
+		// description: a step without its keyword ends up there.
+		out = append(out, finding{msg: fmt.Sprintf("scenario %q has no steps: every step starts with Given, When, Then, And or But", p.Name)})
+	}
+	if names, builtin := l.builtins[m.CheckID]; builtin && !slices.Contains(names, p.Name) {
+		out = append(out, finding{note: !l.forRun, msg: fmt.Sprintf("@%s is a built-in check ID: with the built-in checks in the run, this scenario is merged into their verdict; give it an ID of its own (such as @Q%s), or run with --no-builtin", m.CheckID, m.CheckID[1:])})
+	}
+	if l.forRun {
+		return out
+	}
+	if m.CheckID == "" {
+		out = append(out, finding{msg: fmt.Sprintf("scenario %q has no check ID: tag it with an ID of its own such as @Q01 and start its name with it (every scenario names its check)", p.Name)})
+	}
+	if m.Severity == "" {
+		out = append(out, finding{msg: fmt.Sprintf("scenario %q has no severity: tag it @security, @conformance or @advisory (the severity decides whether its failure fails the run)", p.Name)})
+	}
+	return out
+}
+
+// stepSource is a step's text with its doc string or data table.
+func stepSource(s *messages.PickleStep) string {
+	text := s.Text
+	if s.Argument == nil {
+		return text
+	}
+	if d := s.Argument.DocString; d != nil {
+		text += "\n" + d.Content
+	}
+	if t := s.Argument.DataTable; t != nil {
+		for _, row := range t.Rows {
+			for _, c := range row.Cells {
+				text += "\n" + c.Value
+			}
+		}
+	}
+	return text
+}
+
 func parseFindings(path string, err error) []finding {
 	var out []finding
 	for _, line := range strings.Split(err.Error(), "\n") {
 		if m := parseErrorLine.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
 			n, _ := strconv.ParseInt(m[1], 10, 64)
-			out = append(out, finding{path, n, "Gherkin syntax: " + m[2]})
+			out = append(out, finding{path: path, line: n, msg: "Gherkin syntax: " + m[2]})
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, finding{path, 1, "Gherkin syntax: " + err.Error()})
+		out = append(out, finding{path: path, line: 1, msg: "Gherkin syntax: " + oneLine(err.Error())})
 	}
 	return out
 }
@@ -231,9 +350,18 @@ func checkStep(s *messages.PickleStep, match matcher) string {
 		keyword, s.Text, strings.Join(hints, "\n      "))
 }
 
-// stepLines maps the AST id of every step of doc to its line.
+// stepLines maps the AST id of every scenario, example row and step of
+// doc to its line.
 func stepLines(doc *messages.GherkinDocument) map[string]int64 {
 	lines := map[string]int64{}
+	addScenario := func(s *messages.Scenario) {
+		lines[s.Id] = s.Location.Line
+		for _, ex := range s.Examples {
+			for _, row := range ex.TableBody {
+				lines[row.Id] = row.Location.Line
+			}
+		}
+	}
 	addSteps := func(ss []*messages.Step) {
 		for _, s := range ss {
 			lines[s.Id] = s.Location.Line
@@ -246,6 +374,7 @@ func stepLines(doc *messages.GherkinDocument) map[string]int64 {
 				addSteps(c.Background.Steps)
 			}
 			if c.Scenario != nil {
+				addScenario(c.Scenario)
 				addSteps(c.Scenario.Steps)
 			}
 			if c.Rule != nil {
@@ -257,6 +386,7 @@ func stepLines(doc *messages.GherkinDocument) map[string]int64 {
 				addSteps(c.Background.Steps)
 			}
 			if c.Scenario != nil {
+				addScenario(c.Scenario)
 				addSteps(c.Scenario.Steps)
 			}
 		}
@@ -370,3 +500,5 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

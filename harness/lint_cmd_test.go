@@ -78,6 +78,17 @@ func TestLint_brokenFiles(t *testing.T) {
 			wantAbsent: []string{"clean.feature"},
 		},
 		{
+			name:      "scenario tags: no check ID, no severity, a built-in ID, a forbidden env var",
+			givenArgs: []string{"lint", "testdata/lint/tags/tags.feature"},
+			wantCode:  exitFailed,
+			wantOutput: []string{
+				`tags.feature:3: scenario "a scenario without check ID or severity" has no check ID`,
+				`tags.feature:3: scenario "a scenario without check ID or severity" has no severity`,
+				"tags.feature:9: note: @T01 is a built-in check ID",
+				"tags.feature:17: {{env.HOME}}: only environment variables whose names start with AUTHCONFORM_ may be read",
+			},
+		},
+		{
 			name:       "a clean file",
 			givenArgs:  []string{"lint", "testdata/lint/clean.feature"},
 			wantCode:   exitOK,
@@ -121,7 +132,7 @@ func TestLint_brokenFiles(t *testing.T) {
 	}
 }
 
-// TestLint_ambiguousStep feeds lintFile a matcher that finds two
+// TestLint_ambiguousStep feeds the linter a matcher that finds two
 // definitions: the vocabulary itself has no ambiguous example (a steps
 // test makes sure), so the report is shown with a made-up pair.
 func TestLint_ambiguousStep(t *testing.T) {
@@ -129,7 +140,7 @@ func TestLint_ambiguousStep(t *testing.T) {
 		return []steps.StepDoc{{Pattern: `^a (.*)$`}, {Pattern: `^(.*) step$`}}
 	}
 	src := []byte("Feature: f\n  Scenario: s\n    Given a step\n")
-	got := lintFile("f.feature", src, twice, nil)
+	got := linter{match: twice, forRun: true}.file("f.feature", src)
 	if len(got) != 1 || got[0].line != 3 || !strings.Contains(got[0].msg, "ambiguous step: Given a step matches 2 definitions") {
 		t.Fatalf("findings %v, want one ambiguous step on line 3", got)
 	}

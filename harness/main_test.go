@@ -107,7 +107,7 @@ func TestRun_errors(t *testing.T) {
 	}{
 		{name: "unreachable target", givenArgs: []string{"run", "--target", closedPort(t)}, wantCode: 3, wantStderr: "connection refused"},
 		{name: "TLS failure", givenArgs: []string{"run", "--target", tlsServer.URL}, wantCode: 3, wantStderr: "certificate"},
-		{name: "malformed profile", givenArgs: []string{"run", "--profile", badProfile}, wantCode: 2, wantStderr: "line 3"},
+		{name: "malformed profile", givenArgs: []string{"run", "--profile", badProfile}, wantCode: 2, wantStderr: "bad.yaml:3: "},
 		{name: "unknown profile key", givenArgs: []string{"run", "--profile", unknownKey}, wantCode: 2, wantStderr: "token_pth"},
 		{name: "missing profile", givenArgs: []string{"run", "--profile", "/no/such.yaml"}, wantCode: 2, wantStderr: "/no/such.yaml"},
 		{name: "malformed tag expression", givenArgs: []string{"run", "--tags", "@T01 && "}, wantCode: 2, wantStderr: "--tags"},

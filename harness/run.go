@@ -6,8 +6,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -56,7 +58,10 @@ func addFeatureFlags(f *pflag.FlagSet, o *featureOpts) {
 	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave out the built-in checks; run only --features directories")
 }
 
-// mount loads the selected feature trees.
+// mount loads the selected feature trees, after checking the --features
+// directories as "harness lint" would: a syntax error, a step no
+// definition matches and a check ID that clashes with a built-in one are
+// reported before anything runs, one line each.
 func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
 	m := &catalog.Mounts{}
 	if !o.noBuiltin {
@@ -70,11 +75,45 @@ func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
 	if len(m.Names()) == 0 {
 		return nil, nil, errors.New("--no-builtin needs at least one --features directory")
 	}
+	if err := o.lint(); err != nil {
+		return nil, nil, err
+	}
 	scs, err := m.LoadAll()
 	if err != nil {
-		return nil, nil, fmt.Errorf("load features: %w", err)
+		return nil, nil, fmt.Errorf("load features: %s", oneLine(err.Error()))
 	}
 	return m, scs, nil
+}
+
+// lint checks the *.feature files of the --features directories; an
+// error lists every problem, one line each.
+func (o featureOpts) lint() error {
+	l := linter{match: steps.MatchStep, forRun: true}
+	if !o.noBuiltin {
+		l.builtins = builtinChecks()
+	}
+	var problems []string
+	for _, d := range o.dirs {
+		files, err := featureFiles(os.DirFS(d), []string{"."})
+		if err != nil {
+			return fmt.Errorf("--features: no *.feature files under %s", d)
+		}
+		for _, name := range files {
+			path := filepath.Join(d, filepath.FromSlash(name))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return fmt.Errorf("--features: read %w", err)
+			}
+			for _, f := range l.file(path, data) {
+				problems = append(problems, f.short())
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d problem(s) in the --features files; nothing was run:\n%s\n(\"harness lint DIR\" shows each with hints; \"harness steps\" lists the steps there are)",
+			len(problems), strings.Join(problems, "\n"))
+	}
+	return nil
 }
 
 func newRunCommand(e env) *cobra.Command {
@@ -91,12 +130,17 @@ server in-process on a loopback port and runs against it.
 
 Secrets never come from flags: the password, client secret and signing key
 come from AUTHCONFORM_PASSWORD, AUTHCONFORM_CLIENT_SECRET,
-AUTHCONFORM_SIGNING_KEY (and the other *_PASSWORD vars), or from the env
-vars and files the profile names.
+AUTHCONFORM_SIGNING_KEY (or a file named by --signing-key-file,
+AUTHCONFORM_SIGNING_KEY_FILE), the other *_PASSWORD vars, or from the
+env vars and files the profile names.
 
-Exit codes: 0 every required check passed; 1 a required check failed;
-2 usage or configuration error; 3 the target cannot be reached or its
-happy path does not work, so no verdict is possible.`,
+Exit codes: 0 every required check passed (advisory warnings never fail
+a run); 1 a required check failed (with --fail-fast, the run stops there
+and the rest are reported "not run"); 2 usage or configuration error,
+including feature files with undefined steps; 3 the target cannot be
+reached or its happy path does not work, so no verdict is possible (the
+requested reports are still written, saying why); 130 interrupted by
+SIGINT (Ctrl-C), 143 by SIGTERM: what ran is reported, the rest "not run".`,
 		Example: `  harness run
   harness run --profile staging.yaml --junit junit.xml --html report.html
   AUTHCONFORM_PASSWORD=… harness run --target https://staging.example.com --tags '~@needs-wait'`,
@@ -127,7 +171,7 @@ happy path does not work, so no verdict is possible.`,
 	f.IntVar(&o.concurrency, "concurrency", runner.DefaultConcurrency, "scenarios run at once")
 	f.Int64Var(&o.random, "random", 0, "run scenarios in random order; --random=SEED repeats an order")
 	f.Lookup("random").NoOptDefVal = "-1"
-	f.BoolVar(&o.failFast, "fail-fast", false, "stop at the first failed scenario")
+	f.BoolVar(&o.failFast, "fail-fast", false, "stop after the first failed required (@security, @conformance) check; the rest are reported \"not run\"")
 	f.StringVar(&o.format, "format", "", "stdout format: pretty or progress (default: pretty on a terminal, progress otherwise)")
 	f.BoolVar(&o.noColor, "no-color", e.getenv("NO_COLOR") != "", "no colour (also NO_COLOR)")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report to `FILE`")
@@ -180,6 +224,9 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		defer stop()
 		fmt.Fprintf(e.stderr, "harness: no target given; running against the embedded reference server at %s\n", target.BaseURL)
 	}
+	if err := checkTargetURL(target.BaseURL); err != nil {
+		return usageErr(err)
+	}
 	if err := transport.CheckPlainHTTP(target.BaseURL, o.allowInsecureHTTP); err != nil {
 		return usageErr(err)
 	}
@@ -196,7 +243,15 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	}
 	defer suite.Close()
 	if err := suite.Preflight(ctx); err != nil {
-		return unreachableErr(fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err))
+		if ctx.Err() != nil {
+			return &exitError{interruptCode(ctx), errors.New("interrupted before any check ran")}
+		}
+		err = fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err)
+		run := report.Run{Target: target.BaseURL, Warnings: warnings, NoVerdict: err.Error()}
+		if werr := o.writeNoVerdict(run); werr != nil {
+			return unreachableErr(fmt.Errorf("%w; and %w", err, werr))
+		}
+		return unreachableErr(err)
 	}
 
 	res, err := o.execute(ctx, e, suite, plan)
@@ -204,15 +259,70 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		return err
 	}
 	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
-	run.Seed, run.Warnings = plan.seed, warnings
+	run.Seed, run.Warnings, run.Stopped = plan.seed, warnings, res.Stopped
 	if err := o.writeReports(e, run, plan); err != nil {
 		return &exitError{exitFailed, err}
 	}
-	if ctx.Err() != nil {
-		return &exitError{exitFailed, errors.New("interrupted")}
-	}
-	if run.Failed() {
+	switch {
+	case ctx.Err() != nil:
+		return &exitError{interruptCode(ctx), errors.New("interrupted: the reports hold the checks that ran; the rest are \"not run\"")}
+	case run.Failed():
 		return &exitError{code: exitFailed}
+	case res.Stopped != "":
+		// --fail-fast stops only at a failed required check; a waiver
+		// of that check does not make the unrun ones pass.
+		return &exitError{exitFailed, errors.New("--fail-fast stopped the run before every check ran")}
+	}
+	return nil
+}
+
+// writeNoVerdict writes each requested report for a run that could not
+// start (exit 3), so that CI finds the files it uploads.
+func (o runOptions) writeNoVerdict(run report.Run) error {
+	if o.cucumber != "" {
+		if err := report.WriteEmptyCucumber(o.cucumber); err != nil {
+			return err
+		}
+	}
+	if err := writeReport(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
+		return err
+	}
+	return writeReport(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
+}
+
+// writeReport renders a report to path, if one was asked for.
+func writeReport(path string, render func(f *os.File) error) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := render(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// checkTargetURL rejects a target URL no request could reach: another
+// scheme than http(s), no host, a port outside 1–65535.
+func checkTargetURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("target %q is not a URL: %w", base, errors.Unwrap(err))
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("target %q: the scheme must be http or https", base)
+	case u.Hostname() == "":
+		return fmt.Errorf("target %q has no host: give one, such as https://api.example.com", base)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("target %q: port %s is not between 1 and 65535", base, p)
+		}
 	}
 	return nil
 }
@@ -353,16 +463,16 @@ func (o runOptions) execute(ctx context.Context, e env, suite *steps.Suite, pl p
 		fmt.Fprintf(e.stderr, "harness: random order, seed %d (repeat with --random=%d)\n", pl.seed, pl.seed)
 	}
 	res, err := runner.Run(ctx, runner.Options{
-		Suite:         suite,
-		FS:            pl.mounts,
-		Paths:         pl.mounts.Names(),
-		Tags:          o.tags,
-		Concurrency:   o.concurrency,
-		Format:        format,
-		Output:        e.stdout,
-		NoColors:      o.noColor || !e.isTerminal,
-		Randomize:     pl.seed,
-		StopOnFailure: o.failFast,
+		Suite:       suite,
+		FS:          pl.mounts,
+		Paths:       pl.mounts.Names(),
+		Tags:        o.tags,
+		Concurrency: o.concurrency,
+		Format:      format,
+		Output:      e.stdout,
+		NoColors:    o.noColor || !e.isTerminal,
+		Randomize:   pl.seed,
+		FailFast:    o.failFast,
 	})
 	if err != nil {
 		if pl.tmpCuke != "" {
@@ -390,24 +500,10 @@ func (o runOptions) writeReports(e env, run report.Run, pl plan) error {
 			return err
 		}
 	}
-	write := func(path string, render func(f *os.File) error) error {
-		if path == "" {
-			return nil
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			return fmt.Errorf("write report: %w", err)
-		}
-		if err := render(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	if err := write(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
+	if err := writeReport(o.junit, func(f *os.File) error { return report.WriteJUnit(f, run) }); err != nil {
 		return err
 	}
-	return write(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
+	return writeReport(o.html, func(f *os.File) error { return report.WriteHTML(f, run) })
 }
 
 // startEmbedded starts the reference server in-process and points target

@@ -6,11 +6,15 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/tidwall/gjson"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/authconform/authconform/reference-server/server"
 )
 
 // Distinctive secrets, so that any appearance in an output is a leak and
@@ -213,17 +217,41 @@ func TestRun_deviationsAndReports(t *testing.T) {
 }
 
 // TestRun_referenceProfile runs the shipped example profile against an
-// in-process reference server.
+// in-process reference server configured as "make serve" configures it:
+// demo users and clients, a shared HS256 secret. Every required check
+// passes, the capabilities are probed, and the confidential client, the
+// resource client, the second and the scoped user are used.
 func TestRun_referenceProfile(t *testing.T) {
 	secret := "0123456789abcdef0123456789abcdef-test"
-	ref := startReference(t, "testuser", "testpass", []byte(secret))
-	vars := map[string]string{"AUTHCONFORM_PASSWORD": "testpass", "REFSERVER_SECRET": secret}
-	res := invoke(t, vars, "run", "--profile", filepath.Join("profiles", "reference.yaml"), "--target", ref.URL)
+	ts := httptest.NewUnstartedServer(nil)
+	srv, err := server.New(server.Config{
+		Secret: []byte(secret), Issuer: "http://" + ts.Listener.Addr().String(), PasswordCost: bcrypt.MinCost,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv
+	ts.Start()
+	t.Cleanup(ts.Close)
+	vars := map[string]string{
+		"AUTHCONFORM_PASSWORD": "testpass", "AUTHCONFORM_SECOND_PASSWORD": "adminpass",
+		"AUTHCONFORM_SCOPED_PASSWORD": "adminpass", "AUTHCONFORM_CLIENT_SECRET": "confidential-secret",
+		"AUTHCONFORM_RESOURCE_CLIENT_SECRET": "rs-secret", "REFSERVER_SECRET": secret,
+	}
+	profile := filepath.Join("profiles", "reference.yaml")
+	res := invoke(t, vars, "run", "--profile", profile, "--target", ts.URL)
 	if res.code != 0 {
-		t.Fatalf("exit %d; stderr: %s\n%s", res.code, res.stderr, res.stdout)
+		t.Fatalf("exit %d; stderr: %s\n%s", res.code, res.stderr, summaryOf(res.stdout))
+	}
+	// Checks that need what the old profile turned off now run.
+	for _, id := range []string{"B13", "T14", "D06", "D09", "R01", "F23"} {
+		if !regexp.MustCompile(`(?m)^` + id + ` +\S+ +passed `).MatchString(res.stdout) {
+			t.Errorf("%s did not pass:\n%s", id, summaryOf(res.stdout))
+		}
 	}
 	// The profile's password comes from the environment only.
-	res = invoke(t, map[string]string{"REFSERVER_SECRET": secret}, "run", "--profile", filepath.Join("profiles", "reference.yaml"), "--target", ref.URL)
+	delete(vars, "AUTHCONFORM_PASSWORD")
+	res = invoke(t, vars, "run", "--profile", profile, "--target", ts.URL)
 	if res.code != 2 || !strings.Contains(res.stderr, "AUTHCONFORM_PASSWORD is not set") {
 		t.Errorf("without the password: exit %d, stderr %q", res.code, res.stderr)
 	}
@@ -260,7 +288,8 @@ func TestRun_ownFeatures(t *testing.T) {
 	}
 }
 
-// TestRun_failFast stops at the first failure.
+// TestRun_failFast stops at the first failed required check and lists
+// the checks it did not run.
 func TestRun_failFast(t *testing.T) {
 	ref := demoReference(t)
 	ts := httptest.NewServer(&tokenRecorder{next: ref.Config.Handler, faulty: true})
@@ -270,8 +299,15 @@ func TestRun_failFast(t *testing.T) {
 	if all.code != 1 || fast.code != 1 {
 		t.Fatalf("exit %d and %d, want 1 and 1", all.code, fast.code)
 	}
-	if strings.Count(fast.stdout, "\n") >= strings.Count(all.stdout, "\n") {
-		t.Errorf("--fail-fast ran as much as a full run:\n%s", fast.stdout)
+	if strings.Contains(all.stdout, "not run") {
+		t.Errorf("a full run left checks unrun:\n%s", summaryOf(all.stdout))
+	}
+	// Every check is in the summary, those after the stop as "not run".
+	if got, want := strings.Count(summaryOf(fast.stdout), "\n"), strings.Count(summaryOf(all.stdout), "\n"); got != want {
+		t.Errorf("--fail-fast summary has %d lines, a full run's %d:\n%s", got, want, summaryOf(fast.stdout))
+	}
+	if !strings.Contains(fast.stdout, "not run") || !strings.Contains(fast.stdout, "--fail-fast: stopped after") {
+		t.Errorf("--fail-fast summary does not list the unrun checks:\n%s", summaryOf(fast.stdout))
 	}
 }
 

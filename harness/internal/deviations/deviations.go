@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/authconform/authconform/harness/internal/yamlmsg"
 )
 
 // Deviation is one accepted deviation.
@@ -35,7 +37,7 @@ func Load(path string, known map[string]bool) (map[string]string, error) {
 	}
 	out, err := Parse(src, known)
 	if err != nil {
-		return nil, fmt.Errorf("deviations %s: %w", path, err)
+		return nil, fmt.Errorf("deviations %s", yamlmsg.At(path, err))
 	}
 	return out, nil
 }
@@ -48,7 +50,7 @@ func Parse(src []byte, known map[string]bool) (map[string]string, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&list); err != nil && !errors.Is(err, io.EOF) {
-		return nil, errors.New(strings.Join(strings.Fields(strings.TrimPrefix(err.Error(), "yaml: ")), " "))
+		return nil, yamlmsg.Clean(err, []string{"check", "reason"})
 	}
 	var nodes []yaml.Node
 	if err := yaml.Unmarshal(src, &nodes); err != nil {

@@ -10,10 +10,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/authconform/authconform/harness/internal/yamlmsg"
 )
 
 // Profile is the YAML form of a target. Every field is optional; steps
@@ -132,7 +136,7 @@ func Load(path string) (Profile, error) {
 	}
 	p, err := Parse(src)
 	if err != nil {
-		return Profile{}, fmt.Errorf("profile %s: %w", path, err)
+		return Profile{}, fmt.Errorf("profile %s", yamlmsg.At(path, err))
 	}
 	return p, nil
 }
@@ -141,7 +145,7 @@ func Load(path string) (Profile, error) {
 func Parse(src []byte) (Profile, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		return Profile{}, cleanYAMLError(err)
+		return Profile{}, yamlmsg.Clean(err, profileKeys)
 	}
 	if err := rejectSecrets(&root); err != nil {
 		return Profile{}, err
@@ -150,18 +154,79 @@ func Parse(src []byte) (Profile, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil && !errors.Is(err, io.EOF) {
-		return Profile{}, cleanYAMLError(err)
+		return Profile{}, yamlmsg.Clean(err, profileKeys)
 	}
-	return p, p.validate()
+	if err := p.validate(); err != nil {
+		return Profile{}, err
+	}
+	return p, p.validateValues(&root)
 }
 
-// cleanYAMLError drops the "yaml: " prefix and joins multi-line type
-// errors into one line.
-func cleanYAMLError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	lines := strings.Fields(strings.ReplaceAll(msg, "\n", " ; "))
-	return errors.New(strings.Join(lines, " "))
+// profileKeys are every key a profile may hold, at any depth.
+var profileKeys = yamlKeys(reflect.TypeFor[Profile](), nil)
+
+func yamlKeys(t reflect.Type, out []string) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return out
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name != "" && name != "-" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+		out = yamlKeys(f.Type, out)
+	}
+	return out
+}
+
+// validateValues checks the values steps.Target would refuse later,
+// without the file and line, while they still have one.
+func (p Profile) validateValues(root *yaml.Node) error {
+	for _, c := range []struct {
+		path  []string
+		value string
+	}{{[]string{"client", "auth"}, p.Client.Auth}, {[]string{"resource_client", "auth"}, authOf(p.ResourceClient)}} {
+		switch c.value {
+		case "", "none", "basic", "post":
+		default:
+			return fmt.Errorf("line %d: %s %q: use none, basic or post", lineOf(root, c.path...), strings.Join(c.path, "."), c.value)
+		}
+	}
+	return nil
+}
+
+func authOf(c *Client) string {
+	if c == nil {
+		return ""
+	}
+	return c.Auth
+}
+
+// lineOf returns the line of the value at path in a YAML document, 0 if
+// it has none.
+func lineOf(n *yaml.Node, path ...string) int {
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return 0
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return 0
+		}
+		n = next
+	}
+	return n.Line
 }
 
 // rejectSecrets fails on a key that would hold a secret in clear.

@@ -70,6 +70,8 @@ func TestParse_templateAndExamples(t *testing.T) {
 		}
 		target, err := profile.Resolve(p, fakeEnv(map[string]string{
 			"AUTHCONFORM_PASSWORD": "pw", "REFSERVER_SECRET": "k", "FASTAPI_SECRET_KEY": "k",
+			"AUTHCONFORM_SECOND_PASSWORD": "pw2", "AUTHCONFORM_SCOPED_PASSWORD": "pw3",
+			"AUTHCONFORM_CLIENT_SECRET": "cs", "AUTHCONFORM_RESOURCE_CLIENT_SECRET": "rs",
 		}, nil))
 		if err != nil {
 			t.Errorf("%s: resolve: %v", name, err)

@@ -13,6 +13,7 @@ type junitSuites struct {
 	Name       string          `xml:"name,attr"`
 	Tests      int             `xml:"tests,attr"`
 	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr,omitempty"`
 	Skipped    int             `xml:"skipped,attr"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Suites     []junitSuite    `xml:"testsuite"`
@@ -27,6 +28,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr,omitempty"`
 	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
@@ -35,6 +37,7 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -48,7 +51,9 @@ type junitMessage struct {
 // WriteJUnit writes r as JUnit XML. A failed required check is a failure;
 // a waived check and a skipped one are skipped, with the reason; a warning
 // and a stale waiver pass, with a note in system-out. Warnings of the run
-// are properties named "warning".
+// are properties named "warning". A check that did not run is skipped with
+// "not run: " and the reason. A run with no verdict is one errored test
+// named "preflight".
 func WriteJUnit(w io.Writer, r Run) error {
 	doc := junitSuites{Name: "authconform"}
 	doc.Properties = append(doc.Properties, junitProperty{Name: "target", Value: r.Target})
@@ -57,6 +62,17 @@ func WriteJUnit(w io.Writer, r Run) error {
 	}
 	for _, warn := range r.Warnings {
 		doc.Properties = append(doc.Properties, junitProperty{Name: "warning", Value: "WARNING: " + warn})
+	}
+	if r.Stopped != "" {
+		doc.Properties = append(doc.Properties, junitProperty{Name: "incomplete", Value: r.Outcome()})
+	}
+	if r.NoVerdict != "" {
+		// CI's upload step expects a file: one errored test says why.
+		doc.Properties = append(doc.Properties, junitProperty{Name: "result", Value: r.Outcome()})
+		doc.Suites = []junitSuite{{Name: "authconform", Tests: 1, Errors: 1, Cases: []junitCase{{
+			Name: "preflight", Classname: "authconform",
+			Error: &junitMessage{Message: r.NoVerdict, Type: "no-verdict"},
+		}}}}
 	}
 	index := map[string]int{}
 	for _, c := range r.Checks {
@@ -75,6 +91,9 @@ func WriteJUnit(w io.Writer, r Run) error {
 		case Waived, Skipped, Pending:
 			tc.Skipped = &junitMessage{Message: c.Detail()}
 			s.Skipped++
+		case NotRun:
+			tc.Skipped = &junitMessage{Message: "not run: " + c.Detail()}
+			s.Skipped++
 		case Warning, Stale:
 			tc.SystemOut = string(c.Outcome) + ": " + c.Detail()
 		}
@@ -84,6 +103,7 @@ func WriteJUnit(w io.Writer, r Run) error {
 	for _, s := range doc.Suites {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

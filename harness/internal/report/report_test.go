@@ -172,3 +172,114 @@ func TestStampCucumber(t *testing.T) {
 		t.Errorf("tags = %+v, want @waived on T06 only", got[0].Elements)
 	}
 }
+
+// TestReports_notRun checks that a check the run did not execute is
+// listed as "not run" with the reason in the summary and JUnit, and that
+// the result line says the run is incomplete.
+func TestReports_notRun(t *testing.T) {
+	const reason = "--fail-fast: stopped after T02 failed"
+	checks := []runner.CheckResult{
+		{Meta: runner.Meta{CheckID: "T02", Severity: "security"}, Verdict: runner.Failed,
+			Scenarios: []runner.ScenarioResult{{Name: "T02 x", Verdict: runner.Failed, Message: "boom"}}},
+		{Meta: runner.Meta{CheckID: "T03", Severity: "security"}, Verdict: runner.NotRun,
+			Scenarios: []runner.ScenarioResult{{Name: "T03 y", Verdict: runner.NotRun, Message: reason}}},
+	}
+	r := report.Build("http://t", checks, report.Catalog{}, nil)
+	r.Stopped = reason
+	var sum, junit bytes.Buffer
+	if err := report.WriteSummary(&sum, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteJUnit(&junit, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"T03    security  not run  " + reason, "RESULT: FAILED: 1 required check(s) failed (T02); 1 check(s) not run (" + reason + ")"} {
+		if !strings.Contains(sum.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum.String())
+		}
+	}
+	if want := `<skipped message="not run: ` + reason + `">`; !strings.Contains(junit.String(), want) {
+		t.Errorf("junit lacks %q:\n%s", want, junit.String())
+	}
+}
+
+// TestReports_noVerdict checks that a run with no verdict still yields
+// every report, each saying why.
+func TestReports_noVerdict(t *testing.T) {
+	r := report.Run{Target: "http://t", NoVerdict: "no verdict possible against http://t: connection refused"}
+	var junit, html bytes.Buffer
+	if err := report.WriteJUnit(&junit, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := report.WriteHTML(&html, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`tests="1"`, `errors="1"`, `<testcase name="preflight"`, `<error message="no verdict possible against http://t: connection refused"`} {
+		if !strings.Contains(junit.String(), want) {
+			t.Errorf("junit lacks %q:\n%s", want, junit.String())
+		}
+	}
+	if !strings.Contains(html.String(), "NO VERDICT: no verdict possible") {
+		t.Errorf("html does not say why:\n%s", html.String())
+	}
+	path := filepath.Join(t.TempDir(), "c.json")
+	if err := report.WriteEmptyCucumber(path); err != nil {
+		t.Fatal(err)
+	}
+	var v []any
+	if data, err := os.ReadFile(path); err != nil || json.Unmarshal(data, &v) != nil || v == nil || len(v) != 0 {
+		t.Errorf("cucumber report is not an empty array: %q, %v", data, err)
+	}
+}
+
+// TestCheck_titleOfOutline checks that outline titles lose their
+// placeholders and count their rows.
+func TestCheck_titleOfOutline(t *testing.T) {
+	tests := []struct {
+		name, title string
+		rows        int
+		want        string
+	}{
+		{name: "quoted", title: `an unsigned token with alg "<alg>" is refused`, rows: 4, want: "an unsigned token is refused (4 variants)"},
+		{name: "bare", title: "a password grant without <parameter> is invalid", rows: 3, want: "a password grant without a parameter is invalid (3 variants)"},
+		{name: "group", title: "a psychic signature is refused (<alg>, <form>)", rows: 2, want: "a psychic signature is refused (2 variants)"},
+		{name: "plain", title: "a token is refused", rows: 2, want: "a token is refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := runner.CheckResult{Meta: runner.Meta{CheckID: "F04"}, Verdict: runner.Passed}
+			for range tt.rows {
+				c.Scenarios = append(c.Scenarios, runner.ScenarioResult{Name: "F04 x", Verdict: runner.Passed})
+			}
+			r := report.Build("", []runner.CheckResult{c}, report.Catalog{Titles: map[string]string{"F04": tt.title}}, nil)
+			if got := r.Checks[0].Title(); got != tt.want {
+				t.Errorf("Title() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDetail_signingKeyHint checks that a failed F23 points at the
+// signing key rather than at the target alone.
+func TestDetail_signingKeyHint(t *testing.T) {
+	tests := []struct {
+		name    string
+		id      string
+		verdict runner.Verdict
+		want    bool
+	}{
+		{name: "F23 failed", id: "F23", verdict: runner.Failed, want: true},
+		{name: "F23 passed", id: "F23", verdict: runner.Passed, want: false},
+		{name: "another check failed", id: "F01", verdict: runner.Failed, want: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := runner.CheckResult{Meta: runner.Meta{CheckID: tt.id, Severity: "conformance"}, Verdict: tt.verdict,
+				Scenarios: []runner.ScenarioResult{{Name: tt.id + " x", Verdict: tt.verdict, Expected: "status 200", Got: "status 401", Method: "GET", Path: "/secure-data", Status: 401}}}
+			r := report.Build("", []runner.CheckResult{c}, report.Catalog{}, nil)
+			if got := strings.Contains(r.Checks[0].Detail(), "is the signing key right?"); got != tt.want {
+				t.Errorf("hint shown = %v, want %v: %s", got, tt.want, r.Checks[0].Detail())
+			}
+		})
+	}
+}

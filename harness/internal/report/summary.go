@@ -15,10 +15,15 @@ import (
 var severities = []string{runner.SeveritySecurity, runner.SeverityConformance, runner.SeverityAdvisory}
 
 // WriteSummary writes the run's warnings, one line per check (ID,
-// severity, verdict, detail), then the counts by severity and verdict.
+// severity, verdict, detail), the counts by severity and verdict, then the
+// result and its reason in one line.
 func WriteSummary(w io.Writer, r Run) error {
 	for _, warn := range r.Warnings {
 		fmt.Fprintln(w, "WARNING:", warn)
+	}
+	if r.NoVerdict != "" {
+		_, err := fmt.Fprintln(w, r.Outcome())
+		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "CHECK\tSEVERITY\tVERDICT\tDETAIL")
@@ -29,7 +34,12 @@ func WriteSummary(w io.Writer, r Run) error {
 		return err
 	}
 	fmt.Fprintln(w)
-	return writeCounts(w, r)
+	if err := writeCounts(w, r); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	_, err := fmt.Fprintln(w, "RESULT:", r.Outcome())
+	return err
 }
 
 // writeCounts writes a severity by outcome table; outcomes no check has

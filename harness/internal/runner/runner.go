@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cucumber/godog"
@@ -42,16 +44,53 @@ type Options struct {
 	Output   io.Writer
 	NoColors bool
 	// Randomize shuffles scenarios with this seed when not 0 (-1: pick one).
-	Randomize     int64
-	StopOnFailure bool
+	Randomize int64
+	// FailFast stops the run after the first failed required check
+	// (@security or @conformance): the scenarios not yet started are
+	// recorded as NotRun with the reason. An advisory warning never stops
+	// it.
+	FailFast bool
 	// TestingT, when set, runs each scenario as a subtest of it.
 	TestingT *testing.T
 }
+
+// NotRun is the verdict of a scenario that a run did not execute: it was
+// cancelled by --fail-fast or by an interrupt. Its Message says why.
+const NotRun Verdict = "not run"
 
 // Result is the outcome of a run.
 type Result struct {
 	Scenarios []ScenarioResult
 	Checks    []CheckResult
+	// Stopped says why scenarios were left out ("" if none was): the
+	// failed check that stopped a --fail-fast run, or "interrupted".
+	Stopped string
+}
+
+// Reasons a scenario is NotRun.
+const (
+	ReasonInterrupted = "interrupted"
+	reasonFailFast    = "--fail-fast: stopped after "
+)
+
+// Aggregate groups scenario results by check (ByCheck); a check with a
+// scenario that did not run and none that failed is NotRun, since its
+// verdict is incomplete.
+func Aggregate(results []ScenarioResult) []CheckResult {
+	checks := ByCheck(results)
+	for i := range checks {
+		c := &checks[i]
+		if c.Verdict != Passed && c.Verdict != Skipped && c.Verdict != NotRun {
+			continue
+		}
+		for _, s := range c.Scenarios {
+			if s.Verdict == NotRun {
+				c.Verdict = NotRun
+				break
+			}
+		}
+	}
+	return checks
 }
 
 // Run runs the selected scenarios against opts.Suite's target and returns
@@ -78,10 +117,13 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		opts.Output = io.Discard
 	}
 
-	c := collector{suite: opts.Suite}
+	c := collector{suite: opts.Suite, run: ctx, failFast: opts.FailFast, cancelled: map[string]string{}}
 	suite := godog.TestSuite{
 		Name: "authconform",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			// First, so that a cancelled scenario never reaches the
+			// steps' own hooks.
+			sc.Before(c.before)
 			opts.Suite.InitializeScenario(sc)
 			sc.After(c.after)
 		},
@@ -94,7 +136,6 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 			Tags:           opts.Tags,
 			Concurrency:    opts.Concurrency,
 			Randomize:      opts.Randomize,
-			StopOnFailure:  opts.StopOnFailure,
 			Strict:         true,
 			DefaultContext: ctx,
 			TestingT:       opts.TestingT,
@@ -104,15 +145,46 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, ErrSuiteSetup
 	}
 	results := c.results()
-	return Result{Scenarios: results, Checks: ByCheck(results)}, nil
+	return Result{Scenarios: results, Checks: Aggregate(results), Stopped: c.stopReason()}, nil
 }
 
 // collector records each scenario's verdict; scenarios may end
-// concurrently.
+// concurrently. It also cancels the scenarios not yet started once the
+// run is interrupted (run is done) or, with failFast, once a required
+// check has failed: godog's own StopOnFailure would stop at any failure,
+// advisory ones included, and leave no trace of what it did not run.
 type collector struct {
-	suite   *steps.Suite
-	mu      sync.Mutex
-	entries []ScenarioResult
+	suite    *steps.Suite
+	run      context.Context
+	failFast bool
+
+	stopped atomic.Pointer[string] // why scenarios are cancelled
+
+	mu        sync.Mutex
+	entries   []ScenarioResult
+	cancelled map[string]string // scenario ID to the reason it did not run
+}
+
+// stopReason is why the run cancels scenarios, "" while it does not.
+func (c *collector) stopReason() string {
+	if c.run.Err() != nil {
+		return ReasonInterrupted
+	}
+	if p := c.stopped.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+func (c *collector) before(ctx context.Context, sc *godog.Scenario) (context.Context, error) {
+	reason := c.stopReason()
+	if reason == "" {
+		return ctx, nil
+	}
+	c.mu.Lock()
+	c.cancelled[sc.Id] = reason
+	c.mu.Unlock()
+	return ctx, godog.ErrSkip
 }
 
 func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (context.Context, error) {
@@ -122,9 +194,23 @@ func (c *collector) after(ctx context.Context, sc *godog.Scenario, err error) (c
 	}
 	r := ScenarioResult{Meta: ParseTags(tags), Name: sc.Name, URI: sc.Uri}
 	r.Verdict, r.Message = verdictOf(err)
-	if reason := c.suite.SkipReason(tags); err == nil && reason != "" {
+	c.mu.Lock()
+	cancelled, wasCancelled := c.cancelled[sc.Id]
+	c.mu.Unlock()
+	switch reason := c.suite.SkipReason(tags); {
+	case wasCancelled:
+		r.Verdict, r.Message = NotRun, cancelled
+	case r.Verdict != Passed && c.run.Err() != nil:
+		// Cut short by the interrupt: its failure says nothing about
+		// the target.
+		r.Verdict, r.Message = NotRun, ReasonInterrupted
+	case err == nil && reason != "":
 		// godog hides a Before hook's skip from After hooks.
 		r.Verdict, r.Message = Skipped, reason
+	}
+	if c.failFast && r.Verdict == Failed && r.Required() {
+		why := reasonFailFast + orUnnamed(r.CheckID, r.Name) + " failed"
+		c.stopped.CompareAndSwap(nil, &why)
 	}
 	var ce *steps.CheckError
 	if errors.As(err, &ce) {
@@ -145,6 +231,13 @@ func (c *collector) results() []ScenarioResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]ScenarioResult(nil), c.entries...)
+}
+
+func orUnnamed(id, name string) string {
+	if id != "" {
+		return id
+	}
+	return "scenario " + strconv.Quote(name)
 }
 
 // verdictOf maps a scenario's error to its verdict and a message.

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/authconform/authconform/harness/internal/embedded"
@@ -225,5 +227,95 @@ func TestRun_failureCarriesTheExchange(t *testing.T) {
 	got := f.Exchange.String()
 	if f.Exchange.Status != f.Status || !strings.Contains(got, "Authorization: Bearer eyJ") || !strings.Contains(got, "…[jwt sha256:") {
 		t.Errorf("exchange does not show the fingerprinted token:\n%s", got)
+	}
+}
+
+// failFastFeatures has, in order, an advisory check that fails against
+// the reference server, a security check that fails, and a check that
+// passes: --fail-fast must pass the first and stop at the second.
+var failFastFeatures = fstest.MapFS{"ff/order.feature": {Data: []byte(`Feature: fail-fast order
+
+  @Q01 @advisory
+  Scenario: Q01 an advisory check that fails
+    Given I am authenticated as the valid user
+    When I send a GET request to "/secure-data"
+    Then the response status should be 418
+
+  @Q02 @security
+  Scenario: Q02 a required check that fails
+    Given I am authenticated as the valid user
+    When I send a GET request to "/secure-data"
+    Then the response status should be 418
+
+  @Q03 @security
+  Scenario: Q03 a check that would pass
+    Given I am authenticated as the valid user
+    When I send a GET request to "/secure-data"
+    Then the response status should be 200
+`)}}
+
+// TestRun_failFast checks that an advisory failure does not stop the run,
+// a required one does, and the scenarios after it are NotRun with the
+// reason rather than missing.
+func TestRun_failFast(t *testing.T) {
+	suite := startReference(t, embedded.Options{}, nil)
+	tests := []struct {
+		name     string
+		failFast bool
+		want     map[string]runner.Verdict
+		stopped  string
+	}{
+		{name: "full run", want: map[string]runner.Verdict{"Q01": runner.Failed, "Q02": runner.Failed, "Q03": runner.Passed}},
+		{name: "fail-fast", failFast: true, stopped: "--fail-fast: stopped after Q02 failed",
+			want: map[string]runner.Verdict{"Q01": runner.Failed, "Q02": runner.Failed, "Q03": runner.NotRun}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := runner.Run(context.Background(), runner.Options{
+				Suite: suite, FS: failFastFeatures, Paths: []string{"ff"},
+				Concurrency: 1, Format: "progress", FailFast: tt.failFast,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Stopped != tt.stopped {
+				t.Errorf("Stopped = %q, want %q", res.Stopped, tt.stopped)
+			}
+			got := map[string]runner.Verdict{}
+			for _, c := range res.Checks {
+				got[c.CheckID] = c.Verdict
+				if c.Verdict == runner.NotRun && c.Scenarios[0].Message != tt.stopped {
+					t.Errorf("%s not run with message %q, want %q", c.CheckID, c.Scenarios[0].Message, tt.stopped)
+				}
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("verdicts = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRun_interrupted checks that scenarios of an interrupted run are
+// NotRun ("interrupted"), not failed.
+func TestRun_interrupted(t *testing.T) {
+	suite := startReference(t, embedded.Options{}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := runner.Run(ctx, runner.Options{
+		Suite: suite, FS: failFastFeatures, Paths: []string{"ff"}, Concurrency: 1, Format: "progress",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stopped != runner.ReasonInterrupted {
+		t.Errorf("Stopped = %q, want %q", res.Stopped, runner.ReasonInterrupted)
+	}
+	if len(res.Checks) != 3 {
+		t.Fatalf("%d checks reported, want all 3", len(res.Checks))
+	}
+	for _, c := range res.Checks {
+		if c.Verdict != runner.NotRun || c.Scenarios[0].Message != runner.ReasonInterrupted {
+			t.Errorf("%s: %s %q, want not run (interrupted)", c.CheckID, c.Verdict, c.Scenarios[0].Message)
+		}
 	}
 }
