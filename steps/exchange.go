@@ -110,7 +110,7 @@ type exchangeRedactor struct {
 // target's extra headers and login password field count as secret.
 func (st *scenario) exchangeRedactor() exchangeRedactor {
 	t := st.suite.target
-	er := exchangeRedactor{scrub: &st.redact, headers: map[string]bool{}, secretFields: secretFields}
+	er := exchangeRedactor{scrub: st.redact, headers: map[string]bool{}, secretFields: secretFields}
 	for k := range t.Headers {
 		er.headers[http.CanonicalHeaderKey(k)] = true
 	}

@@ -21,11 +21,15 @@ import (
 )
 
 // Suite is the state shared by every scenario of one run against one
-// target: the HTTP client and a cache of the valid user's access token.
-// Scenario state lives in a scenario of its own.
+// target: the HTTP client, a cache of the valid user's access token and
+// every secret learnt in the run. Scenario state lives in a scenario of its
+// own.
 type Suite struct {
 	target Target
 	http   *resty.Client
+	// secrets knows every secret of the run: the profile's, and every
+	// token any scenario, the probe or the preflight obtained.
+	secrets Redactor
 
 	mu       sync.Mutex
 	token    string
@@ -67,7 +71,28 @@ func New(t Target) (*Suite, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}))
-	return &Suite{target: t, http: client}, nil
+	s := &Suite{target: t, http: client}
+	s.learnProfileSecrets()
+	return s, nil
+}
+
+// learnProfileSecrets registers every secret of the profile with the
+// suite's redactor.
+func (s *Suite) learnProfileSecrets() {
+	t := s.target
+	s.secrets.Add(t.Password.Reveal(), t.ClientSecret.Reveal(), t.ResourceClientSecret.Reveal())
+	for _, v := range t.Headers {
+		// A header of the profile may be an API gateway key.
+		s.secrets.Add(v)
+	}
+	if k := t.SigningKey; k != nil {
+		s.secrets.Add(k.Key.Reveal())
+	}
+	for _, u := range []*Credentials{t.SecondUser, t.ScopedUser} {
+		if u != nil {
+			s.secrets.Add(u.Password.Reveal())
+		}
+	}
 }
 
 // Close releases the suite's idle connections.
@@ -91,31 +116,16 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	register(sc, st)
 }
 
-// newScenario returns fresh scenario state whose redactor knows every
-// secret of the profile.
+// newScenario returns fresh scenario state whose redactor is the suite's.
 func (s *Suite) newScenario() *scenario {
-	st := &scenario{suite: s, marker: newMarker()}
-	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal())
-	for _, v := range s.target.Headers {
-		// A header of the profile may be an API gateway key.
-		st.redact.Add(v)
-	}
-	if k := s.target.SigningKey; k != nil {
-		st.redact.Add(k.Key.Reveal())
-	}
-	for _, u := range []*Credentials{s.target.SecondUser, s.target.ScopedUser} {
-		if u != nil {
-			st.redact.Add(u.Password.Reveal())
-		}
-	}
-	return st
+	return &scenario{suite: s, marker: newMarker(), redact: &s.secrets}
 }
 
 // scenario is the state of one running scenario.
 type scenario struct {
 	suite  *Suite
-	marker string // unique per scenario, for values that must not collide
-	redact Redactor
+	marker string    // unique per scenario, for values that must not collide
+	redact *Redactor // the suite's: what one scenario learns, all scrub
 	token  string    // the access token the scenario works with
 	last   *exchange // the latest request and its response
 
@@ -223,7 +233,26 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	if raw := resp.RawResponse; raw != nil {
 		st.last.proto = raw.Proto
 	}
+	st.learnTokens(st.last.body)
 	return nil
+}
+
+// tokenFields are the fields of a token response (RFC 6749 §5.1, OpenID
+// Connect Core §3.1.3.3, RFC 8693 §2.2.1) whose values are credentials.
+var tokenFields = []string{"access_token", "refresh_token", "id_token"}
+
+// learnTokens registers every token in a JSON response body with the
+// suite's redactor, whichever step asked for it, so that no report shows
+// it even when the target echoes it to a scenario that never held it.
+func (st *scenario) learnTokens(body []byte) {
+	if len(body) > maxParsedBody || !gjson.ValidBytes(body) {
+		return
+	}
+	for _, r := range gjson.GetManyBytes(body, tokenFields...) {
+		if r.Type == gjson.String {
+			st.redact.Add(r.String())
+		}
+	}
 }
 
 // transportError describes a failure to get any response, without the
