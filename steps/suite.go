@@ -150,6 +150,10 @@ type exchange struct {
 	header    http.Header
 	body      []byte
 	latency   time.Duration
+	// noResponse, when status is 0, says why no response came, such as
+	// "timeout after 10s"; timedOut is whether it was the timeout.
+	noResponse string
+	timedOut   bool
 }
 
 // CheckError is a step's finding that the target did not answer as the
@@ -215,7 +219,7 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	}
 	resp, err := req.Execute(r.method, r.path)
 	if err != nil {
-		return fmt.Errorf("%s %s: %s", r.method, st.redact.Scrub(r.path), st.redact.Scrub(transportError(err)))
+		return st.noResponse(r, err)
 	}
 	st.last = &exchange{
 		method:  r.method,
@@ -255,17 +259,31 @@ func (st *scenario) learnTokens(body []byte) {
 	}
 }
 
+// noResponse records r as the scenario's latest exchange, one that got no
+// response, and returns the error that says so, such as
+// "GET /secure-data: no response (timeout after 10s)".
+func (st *scenario) noResponse(r request, err error) error {
+	ex := &exchange{method: r.method, path: r.path, reqBody: r.form + r.body}
+	ex.noResponse, ex.timedOut = st.transportError(err)
+	st.last = ex
+	return fmt.Errorf("%s %s: no response (%s)", r.method, st.redact.Scrub(r.path), st.redact.Scrub(ex.noResponse))
+}
+
 // transportError describes a failure to get any response, without the
-// full URL that net/http puts in its errors.
-func transportError(err error) string {
+// full URL that net/http puts in its errors, and says whether the request
+// timed out.
+func (st *scenario) transportError(err error) (string, bool) {
 	var ue *url.Error
 	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return fmt.Sprintf("timeout after %s", st.suite.target.Timeout), true
+		}
 		err = ue.Err
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "no response before the timeout"
+		return fmt.Sprintf("timeout after %s", st.suite.target.Timeout), true
 	}
-	return "no response: " + err.Error()
+	return err.Error(), false
 }
 
 // json returns the JSON value at path in the latest response body, using
