@@ -49,3 +49,52 @@ func TestAnswersShouldComeWithin_noAnswer(t *testing.T) {
 		t.Errorf("finding %+v lacks its request", ce)
 	}
 }
+
+// TestPreflight_hangsWithoutCredentials: a target that never answers a
+// request without credentials still gets a verdict (B02 fails in the run);
+// only a 200 there stops the harness.
+func TestPreflight_hangsWithoutCredentials(t *testing.T) {
+	tests := []struct {
+		name        string
+		givenNoCred func(w http.ResponseWriter, r *http.Request)
+		wantErr     string
+	}{
+		{name: "hang", givenNoCred: func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }},
+		{name: "200", givenNoCred: func(w http.ResponseWriter, _ *http.Request) {}, wantErr: "cannot tell a valid token from none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"access_token":"opaque-token-distinctive","token_type":"Bearer","expires_in":600}`))
+			})
+			mux.HandleFunc("/secure-data", func(w http.ResponseWriter, r *http.Request) {
+				switch r.Header.Get("Authorization") {
+				case "":
+					tt.givenNoCred(w, r)
+				case "Bearer opaque-token-distinctive":
+				default:
+					w.WriteHeader(http.StatusUnauthorized)
+				}
+			})
+			ts := httptest.NewServer(mux)
+			t.Cleanup(ts.Close)
+			no := false
+			s, err := New(Target{BaseURL: ts.URL, Username: "u", Timeout: 50 * time.Millisecond,
+				Capabilities: Capabilities{Refresh: &no, Revocation: &no, Introspection: &no,
+					Discovery: &no, JWKS: &no, Scopes: &no}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			err = s.Preflight(context.Background())
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("preflight: %v", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("preflight error %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
