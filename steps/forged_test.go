@@ -39,11 +39,14 @@ func TestAnswersShouldComeWithin_noAnswer(t *testing.T) {
 	if err := st.answersShouldComeWithin(9); !errors.As(err, &ce) {
 		t.Fatalf("answersShouldComeWithin = %v, want a CheckError", err)
 	}
-	if want := "no answer (timeout after 50ms)"; ce.Got != want {
+	if want := "none"; ce.Got != want {
 		t.Errorf("got %q, want %q", ce.Got, want)
 	}
 	if !strings.Contains(ce.Expected, "within 9s to a token with alg none") {
 		t.Errorf("expected %q", ce.Expected)
+	}
+	if want := "GET /secure-data: no response (timeout after 50ms): expected"; !strings.HasPrefix(ce.Error(), want) {
+		t.Errorf("error %q, want it to start %q", ce.Error(), want)
 	}
 	if ce.Method != http.MethodGet || ce.Path != "/secure-data" || ce.Exchange == nil {
 		t.Errorf("finding %+v lacks its request", ce)

@@ -170,20 +170,48 @@ type CheckError struct {
 }
 
 func (e *CheckError) Error() string {
-	return fmt.Sprintf("%s %s → %d: expected %s, got %s", e.Method, e.Path, e.Status, e.Expected, e.Got)
+	return fmt.Sprintf("%s: expected %s, got %s", RequestLine(e.Method, e.Path, e.Status, e.Exchange), e.Expected, e.Got)
+}
+
+// RequestLine names what a finding is about, for a report: a request and
+// the status it got ("GET /secure-data → 401"), a request that got none
+// ("GET /secure-data: no response (timeout after 10s)"), or a finding that
+// sent nothing, such as "offline (the access token's signature)".
+func RequestLine(method, path string, status int, ex *Exchange) string {
+	switch {
+	case status != 0:
+		return fmt.Sprintf("%s %s → %d", method, path, status)
+	case ex != nil:
+		return method + " " + path + ": " + ex.noAnswer()
+	}
+	return method + " " + path
+}
+
+// MaxFindingValue is how many bytes of an expected or got value a
+// CheckError keeps; a target's header or body can be kilobytes long, and
+// its Exchange keeps more of it.
+const MaxFindingValue = 200
+
+// clip cuts a finding's value to MaxFindingValue bytes.
+func clip(s string) string {
+	cut, n := truncate(s, MaxFindingValue)
+	if n == 0 {
+		return s
+	}
+	return fmt.Sprintf("%s…[%d more bytes]", cut, n)
 }
 
 // mismatch reports that the latest response did not meet an expectation.
 func (st *scenario) mismatch(expected, got string) error {
 	if st.last == nil {
-		return fmt.Errorf("expected %s, but no request was sent in this scenario", expected)
+		return fmt.Errorf("expected %s, but no request was sent in this scenario", clip(st.redact.Scrub(expected)))
 	}
 	return &CheckError{
 		Method:   st.last.method,
 		Path:     st.redact.Scrub(st.last.path),
 		Status:   st.last.status,
-		Expected: st.redact.Scrub(expected),
-		Got:      st.redact.Scrub(got),
+		Expected: clip(st.redact.Scrub(expected)),
+		Got:      clip(st.redact.Scrub(got)),
 		Exchange: st.exchangeRedactor().record(st.last),
 	}
 }
@@ -260,13 +288,13 @@ func (st *scenario) learnTokens(body []byte) {
 }
 
 // noResponse records r as the scenario's latest exchange, one that got no
-// response, and returns the error that says so, such as
-// "GET /secure-data: no response (timeout after 10s)".
+// response, and returns the finding that says so: a check that expects an
+// answer fails with its expected value and references like any other.
 func (st *scenario) noResponse(r request, err error) error {
 	ex := &exchange{method: r.method, path: r.path, reqBody: r.form + r.body}
 	ex.noResponse, ex.timedOut = st.transportError(err)
 	st.last = ex
-	return fmt.Errorf("%s %s: no response (%s)", r.method, st.redact.Scrub(r.path), st.redact.Scrub(ex.noResponse))
+	return st.mismatch(fmt.Sprintf("an answer within %s", st.suite.target.Timeout), "none")
 }
 
 // transportError describes a failure to get any response, without the
@@ -323,7 +351,7 @@ func (st *scenario) login(ctx context.Context) (string, time.Duration, error) {
 	}
 	token := st.json("access_token")
 	if token.Type != gjson.String || token.String() == "" {
-		return "", 0, st.mismatch(`a JSON string "access_token" in the login response`, describe(token))
+		return "", 0, st.mismatch(`a JSON string "access_token" in the login response`, st.describe(token))
 	}
 	lifetime := time.Duration(st.json("expires_in").Int()) * time.Second
 	if lifetime <= 0 {
@@ -388,6 +416,23 @@ func newMarker() string {
 
 func statusText(code int) string {
 	return fmt.Sprintf("status %d", code)
+}
+
+// describe renders a JSON value of the latest response for a failure
+// message; a field missing because the body is not JSON says so, with its
+// content type.
+func (st *scenario) describe(r gjson.Result) string {
+	if !r.Exists() && st.last != nil && st.last.status != 0 && !gjson.ValidBytes(st.last.body) {
+		ct := st.last.header.Get("Content-Type")
+		if ct == "" {
+			ct = "none"
+		}
+		if len(st.last.body) == 0 {
+			return "an empty body (Content-Type " + ct + ")"
+		}
+		return "a body that is not JSON (Content-Type " + ct + ")"
+	}
+	return describe(r)
 }
 
 // describe renders a JSON value found in a response for a failure message.

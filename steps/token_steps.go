@@ -109,7 +109,7 @@ func (st *scenario) theRequestedScopeShouldBeRefusedOrNarrowed() error {
 func (st *scenario) theTokenResponseShouldDeclareAPlausibleLifetime() error {
 	e := st.json("expires_in")
 	if e.Type != gjson.Number || e.Float() <= 0 || e.Float() > maxExpiresIn {
-		return st.mismatch(fmt.Sprintf("expires_in a number in (0, %d]", maxExpiresIn), describe(e))
+		return st.mismatch(fmt.Sprintf("expires_in a number in (0, %d]", maxExpiresIn), st.describe(e))
 	}
 	t, err := jwtforge.Parse(st.json("access_token").String())
 	if err != nil {

@@ -107,6 +107,14 @@ type ScenarioResult struct {
 	Exchange *steps.Exchange
 }
 
+// Request names what a failure found by a check step is about, such as
+// "GET /secure-data → 401", "GET /secure-data: no response (timeout after
+// 10s)" or "offline (the access token's signature)"; see
+// steps.RequestLine.
+func (s ScenarioResult) Request() string {
+	return steps.RequestLine(s.Method, s.Path, s.Status, s.Exchange)
+}
+
 // CheckResult is the verdict of one check over all its scenarios.
 type CheckResult struct {
 	Meta
