@@ -28,7 +28,7 @@ func (s *Suite) expectedIssuer() string {
 func (st *scenario) theMetadataIssuerShouldBeTheTargets() error {
 	want := st.suite.expectedIssuer()
 	if got := st.json("issuer"); got.String() != want {
-		return st.mismatch(fmt.Sprintf("issuer %q, identical to the issuer identifier (RFC 8414 §3.3)", want), describe(got))
+		return st.mismatch(fmt.Sprintf("issuer %q, identical to the issuer identifier (RFC 8414 §3.3)", want), st.describe(got))
 	}
 	return nil
 }
@@ -104,7 +104,7 @@ func (st *scenario) theTokenShouldVerifyWithItsJWKSKey(ctx context.Context) erro
 		return err
 	}
 	bad := func(expected, got string) error {
-		return &CheckError{Method: "decode", Path: "(the access token and the JWKS)", Expected: expected, Got: got}
+		return &CheckError{Method: "decode", Path: "(the access token and the JWKS)", Expected: clip(expected), Got: clip(got)}
 	}
 	kid, _ := t.Header["kid"].(string)
 	k, ok := jwtforge.FindKey(st.suite.probe.jwks, kid, t.Alg())
@@ -180,7 +180,7 @@ func (st *scenario) introspectAnonymously(ctx context.Context) error {
 func (st *scenario) theTokenShouldBeActive(want string) error {
 	v := st.json("active")
 	if v.Type != gjson.True && v.Type != gjson.False || fmt.Sprint(v.Bool()) != want {
-		return st.mismatch(fmt.Sprintf(`"active": %s`, want), describe(v))
+		return st.mismatch(fmt.Sprintf(`"active": %s`, want), st.describe(v))
 	}
 	return nil
 }
@@ -210,5 +210,5 @@ func (st *scenario) thePRMetadataShouldBeConsistent() error {
 			return nil
 		}
 	}
-	return st.mismatch(fmt.Sprintf("authorization_servers naming %q", iss), describe(st.json("authorization_servers")))
+	return st.mismatch(fmt.Sprintf("authorization_servers naming %q", iss), st.describe(st.json("authorization_servers")))
 }

@@ -38,14 +38,26 @@ type Exchange struct {
 	// Truncated is how many bytes were cut after them.
 	ResponseBody string
 	Truncated    int
+	// NoResponse, when Status is 0, says why no response came, such as
+	// "timeout after 10s".
+	NoResponse string
 }
 
-// Summary is the exchange in one line, such as "POST /token → 200".
+// Summary is the exchange in one line, such as "POST /token HTTP/1.1 →
+// 200" or "GET /secure-data HTTP/1.1: no response (timeout after 10s)".
 func (e *Exchange) Summary() string {
 	if e.Status == 0 {
-		return e.Request + " → no response"
+		return e.Request + ": " + e.noAnswer()
 	}
 	return fmt.Sprintf("%s → %d", e.Request, e.Status)
+}
+
+// noAnswer says that no response came, and why if known.
+func (e *Exchange) noAnswer() string {
+	if e.NoResponse == "" {
+		return "no response"
+	}
+	return "no response (" + e.NoResponse + ")"
 }
 
 // String renders the exchange as an HTTP transcript: request line,
@@ -59,7 +71,7 @@ func (e *Exchange) String() string {
 	}
 	b.WriteString("\n")
 	if e.Status == 0 {
-		b.WriteString("(no response)\n")
+		b.WriteString("(" + e.noAnswer() + ")\n")
 		return b.String()
 	}
 	b.WriteString(e.StatusLine + "\n")
@@ -110,7 +122,7 @@ type exchangeRedactor struct {
 // target's extra headers and login password field count as secret.
 func (st *scenario) exchangeRedactor() exchangeRedactor {
 	t := st.suite.target
-	er := exchangeRedactor{scrub: &st.redact, headers: map[string]bool{}, secretFields: secretFields}
+	er := exchangeRedactor{scrub: st.redact, headers: map[string]bool{}, secretFields: secretFields}
 	for k := range t.Headers {
 		er.headers[http.CanonicalHeaderKey(k)] = true
 	}
@@ -140,6 +152,7 @@ func (er exchangeRedactor) record(ex *exchange) *Exchange {
 		Status:        ex.status,
 	}
 	if ex.status == 0 {
+		e.NoResponse = er.scrub.Scrub(ex.noResponse)
 		return e
 	}
 	e.StatusLine = fmt.Sprintf("%s %d %s", proto, ex.status, http.StatusText(ex.status))

@@ -120,7 +120,7 @@ func (st *scenario) lifetimeShouldBeShort(ctx context.Context, maxSeconds int) e
 	}
 	life := exp - start
 	bad := func(expected, got string) error {
-		return &CheckError{Method: "decode", Path: "(the access token)", Expected: expected, Got: got}
+		return &CheckError{Method: "decode", Path: "(the access token)", Expected: clip(expected), Got: clip(got)}
 	}
 	switch {
 	case exp <= now:

@@ -19,12 +19,12 @@ type forgery struct {
 	token string
 }
 
-// answer is what the target said to one forgery; closed means the target
-// dropped the connection instead of answering.
+// answer is what the target said to one forgery: ex is its response, or
+// nil when none came, and then lost is the request that got none.
 type answer struct {
 	forgery
-	ex     *exchange
-	closed string
+	ex   *exchange
+	lost *exchange
 }
 
 // ErrInconclusive wraps godog.ErrSkip for a check whose precondition does
@@ -154,7 +154,7 @@ func (st *scenario) presentForgedTokens(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return err
 			}
-			st.answers = append(st.answers, answer{forgery: f, closed: err.Error()})
+			st.answers = append(st.answers, answer{forgery: f, lost: st.last})
 			continue
 		}
 		st.answers = append(st.answers, answer{forgery: f, ex: st.last})
@@ -168,7 +168,7 @@ func (st *scenario) presentForgedTokens(ctx context.Context) error {
 // statuses for an oversized request.
 func refusal(a answer, tolerateSize bool) (ok bool, got string) {
 	if a.ex == nil {
-		return tolerateSize, "the connection closed without an answer (" + a.closed + ")"
+		return tolerateSize, "no answer (" + a.lost.noResponse + ")"
 	}
 	got = statusText(a.ex.status)
 	switch s := a.ex.status; {
@@ -197,7 +197,7 @@ func (st *scenario) checkRefused(tolerateSize bool) error {
 		if ok, got := refusal(a, tolerateSize); !ok {
 			st.last = a.ex
 			if st.last == nil {
-				st.last = &exchange{method: st.suite.target.ProtectedMethod, path: st.suite.target.ProtectedPath}
+				st.last = a.lost
 			}
 			return st.mismatch("401 for a token "+a.what, got)
 		}
@@ -207,10 +207,16 @@ func (st *scenario) checkRefused(tolerateSize bool) error {
 
 // answersShouldComeWithin checks the latency of every answer: a delay close
 // to a sleep a kid injection asked for means a shell ran it (jwt_tool flags
-// ten seconds; CHECKS.md F12, X06).
+// ten seconds; CHECKS.md F12, X06). A forgery that got no answer before
+// the timeout fails too: that is the very symptom. A connection the target
+// closed at once is an answer, however rude.
 func (st *scenario) answersShouldComeWithin(seconds int) error {
 	limit := time.Duration(seconds) * time.Second
 	for _, a := range st.answers {
+		if a.ex == nil && a.lost.timedOut {
+			st.last = a.lost
+			return st.mismatch(fmt.Sprintf("an answer within %ds to a token %s", seconds, a.what), "none")
+		}
 		if a.ex != nil && a.ex.latency >= limit {
 			st.last = a.ex
 			return st.mismatch(fmt.Sprintf("an answer within %ds to a token %s", seconds, a.what), a.ex.latency.Round(time.Millisecond).String())

@@ -5,7 +5,9 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"regexp"
+	"sort"
 	"strings"
+	"sync"
 )
 
 // Secret holds a password, client secret, key or token. Its String, GoString
@@ -56,26 +58,44 @@ func Fingerprint(v string) string {
 
 // Redactor scrubs secrets from text meant for people: every JWT-shaped
 // string and every value it was told about is replaced by its fingerprint.
-// The zero value scrubs JWTs only. It is not safe for concurrent use; each
-// scenario has its own.
+// The zero value scrubs JWTs only. It is safe for concurrent use: a suite
+// has one, which every scenario, the probe and the preflight share, so a
+// secret any of them learns (a token echoed in another scenario's
+// challenge, say) is scrubbed from every report.
 type Redactor struct {
-	secrets []string
+	mu      sync.RWMutex
+	known   map[string]bool
+	secrets []string // longest first, so a secret inside another goes with it
 }
 
 // Add registers values to scrub. Values shorter than two characters are
 // ignored: replacing every occurrence of one character would leave the text
 // unreadable while hiding nothing.
 func (r *Redactor) Add(values ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	added := false
 	for _, v := range values {
-		if len(v) >= 2 {
-			r.secrets = append(r.secrets, v)
+		if len(v) < 2 || r.known[v] {
+			continue
 		}
+		if r.known == nil {
+			r.known = map[string]bool{}
+		}
+		r.known[v] = true
+		r.secrets = append(r.secrets, v)
+		added = true
+	}
+	if added {
+		sort.SliceStable(r.secrets, func(a, b int) bool { return len(r.secrets[a]) > len(r.secrets[b]) })
 	}
 }
 
 // Scrub returns s with every secret replaced by its fingerprint.
 func (r *Redactor) Scrub(s string) string {
 	s = jwtPattern.ReplaceAllStringFunc(s, Fingerprint)
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	for _, v := range r.secrets {
 		if strings.Contains(s, v) {
 			s = strings.ReplaceAll(s, v, Fingerprint(v))

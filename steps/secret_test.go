@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -73,4 +74,25 @@ func TestRedactor_Scrub(t *testing.T) {
 	if !strings.Contains(got, `"user":"p"`) {
 		t.Errorf("Scrub replaced a one-character value it was told to ignore: %s", got)
 	}
+}
+
+// TestRedactor_concurrent adds and scrubs from many goroutines, as the
+// scenarios of a run do with the suite's redactor (go test -race), and
+// scrubs a secret that contains another whole.
+func TestRedactor_concurrent(t *testing.T) {
+	var r Redactor
+	r.Add("opaque-token")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := fmt.Sprintf("opaque-token-%d-distinctive", i)
+			r.Add(v)
+			if got := r.Scrub("x " + v + " y"); strings.Contains(got, "opaque-token") {
+				t.Errorf("Scrub left a secret: %s", got)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -21,11 +21,15 @@ import (
 )
 
 // Suite is the state shared by every scenario of one run against one
-// target: the HTTP client and a cache of the valid user's access token.
-// Scenario state lives in a scenario of its own.
+// target: the HTTP client, a cache of the valid user's access token and
+// every secret learnt in the run. Scenario state lives in a scenario of its
+// own.
 type Suite struct {
 	target Target
 	http   *resty.Client
+	// secrets knows every secret of the run: the profile's, and every
+	// token any scenario, the probe or the preflight obtained.
+	secrets Redactor
 
 	mu       sync.Mutex
 	token    string
@@ -67,7 +71,28 @@ func New(t Target) (*Suite, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}))
-	return &Suite{target: t, http: client}, nil
+	s := &Suite{target: t, http: client}
+	s.learnProfileSecrets()
+	return s, nil
+}
+
+// learnProfileSecrets registers every secret of the profile with the
+// suite's redactor.
+func (s *Suite) learnProfileSecrets() {
+	t := s.target
+	s.secrets.Add(t.Password.Reveal(), t.ClientSecret.Reveal(), t.ResourceClientSecret.Reveal())
+	for _, v := range t.Headers {
+		// A header of the profile may be an API gateway key.
+		s.secrets.Add(v)
+	}
+	if k := t.SigningKey; k != nil {
+		s.secrets.Add(k.Key.Reveal())
+	}
+	for _, u := range []*Credentials{t.SecondUser, t.ScopedUser} {
+		if u != nil {
+			s.secrets.Add(u.Password.Reveal())
+		}
+	}
 }
 
 // Close releases the suite's idle connections.
@@ -91,31 +116,16 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	register(compiledSteps{sc}, st)
 }
 
-// newScenario returns fresh scenario state whose redactor knows every
-// secret of the profile.
+// newScenario returns fresh scenario state whose redactor is the suite's.
 func (s *Suite) newScenario() *scenario {
-	st := &scenario{suite: s, marker: newMarker()}
-	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal())
-	for _, v := range s.target.Headers {
-		// A header of the profile may be an API gateway key.
-		st.redact.Add(v)
-	}
-	if k := s.target.SigningKey; k != nil {
-		st.redact.Add(k.Key.Reveal())
-	}
-	for _, u := range []*Credentials{s.target.SecondUser, s.target.ScopedUser} {
-		if u != nil {
-			st.redact.Add(u.Password.Reveal())
-		}
-	}
-	return st
+	return &scenario{suite: s, marker: newMarker(), redact: &s.secrets}
 }
 
 // scenario is the state of one running scenario.
 type scenario struct {
 	suite  *Suite
-	marker string // unique per scenario, for values that must not collide
-	redact Redactor
+	marker string    // unique per scenario, for values that must not collide
+	redact *Redactor // the suite's: what one scenario learns, all scrub
 	token  string    // the access token the scenario works with
 	last   *exchange // the latest request and its response
 
@@ -140,6 +150,10 @@ type exchange struct {
 	header    http.Header
 	body      []byte
 	latency   time.Duration
+	// noResponse, when status is 0, says why no response came, such as
+	// "timeout after 10s"; timedOut is whether it was the timeout.
+	noResponse string
+	timedOut   bool
 }
 
 // CheckError is a step's finding that the target did not answer as the
@@ -156,20 +170,48 @@ type CheckError struct {
 }
 
 func (e *CheckError) Error() string {
-	return fmt.Sprintf("%s %s → %d: expected %s, got %s", e.Method, e.Path, e.Status, e.Expected, e.Got)
+	return fmt.Sprintf("%s: expected %s, got %s", RequestLine(e.Method, e.Path, e.Status, e.Exchange), e.Expected, e.Got)
+}
+
+// RequestLine names what a finding is about, for a report: a request and
+// the status it got ("GET /secure-data → 401"), a request that got none
+// ("GET /secure-data: no response (timeout after 10s)"), or a finding that
+// sent nothing, such as "offline (the access token's signature)".
+func RequestLine(method, path string, status int, ex *Exchange) string {
+	switch {
+	case status != 0:
+		return fmt.Sprintf("%s %s → %d", method, path, status)
+	case ex != nil:
+		return method + " " + path + ": " + ex.noAnswer()
+	}
+	return method + " " + path
+}
+
+// MaxFindingValue is how many bytes of an expected or got value a
+// CheckError keeps; a target's header or body can be kilobytes long, and
+// its Exchange keeps more of it.
+const MaxFindingValue = 200
+
+// clip cuts a finding's value to MaxFindingValue bytes.
+func clip(s string) string {
+	cut, n := truncate(s, MaxFindingValue)
+	if n == 0 {
+		return s
+	}
+	return fmt.Sprintf("%s…[%d more bytes]", cut, n)
 }
 
 // mismatch reports that the latest response did not meet an expectation.
 func (st *scenario) mismatch(expected, got string) error {
 	if st.last == nil {
-		return fmt.Errorf("expected %s, but no request was sent in this scenario", expected)
+		return fmt.Errorf("expected %s, but no request was sent in this scenario", clip(st.redact.Scrub(expected)))
 	}
 	return &CheckError{
 		Method:   st.last.method,
 		Path:     st.redact.Scrub(st.last.path),
 		Status:   st.last.status,
-		Expected: st.redact.Scrub(expected),
-		Got:      st.redact.Scrub(got),
+		Expected: clip(st.redact.Scrub(expected)),
+		Got:      clip(st.redact.Scrub(got)),
 		Exchange: st.exchangeRedactor().record(st.last),
 	}
 }
@@ -205,7 +247,7 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	}
 	resp, err := req.Execute(r.method, r.path)
 	if err != nil {
-		return fmt.Errorf("%s %s: %s", r.method, st.redact.Scrub(r.path), st.redact.Scrub(transportError(err)))
+		return st.noResponse(r, err)
 	}
 	st.last = &exchange{
 		method:  r.method,
@@ -223,20 +265,53 @@ func (st *scenario) send(ctx context.Context, r request) error {
 	if raw := resp.RawResponse; raw != nil {
 		st.last.proto = raw.Proto
 	}
+	st.learnTokens(st.last.body)
 	return nil
 }
 
+// tokenFields are the fields of a token response (RFC 6749 §5.1, OpenID
+// Connect Core §3.1.3.3, RFC 8693 §2.2.1) whose values are credentials.
+var tokenFields = []string{"access_token", "refresh_token", "id_token"}
+
+// learnTokens registers every token in a JSON response body with the
+// suite's redactor, whichever step asked for it, so that no report shows
+// it even when the target echoes it to a scenario that never held it.
+func (st *scenario) learnTokens(body []byte) {
+	if len(body) > maxParsedBody || !gjson.ValidBytes(body) {
+		return
+	}
+	for _, r := range gjson.GetManyBytes(body, tokenFields...) {
+		if r.Type == gjson.String {
+			st.redact.Add(r.String())
+		}
+	}
+}
+
+// noResponse records r as the scenario's latest exchange, one that got no
+// response, and returns the finding that says so: a check that expects an
+// answer fails with its expected value and references like any other.
+func (st *scenario) noResponse(r request, err error) error {
+	ex := &exchange{method: r.method, path: r.path, reqBody: r.form + r.body}
+	ex.noResponse, ex.timedOut = st.transportError(err)
+	st.last = ex
+	return st.mismatch(fmt.Sprintf("an answer within %s", st.suite.target.Timeout), "none")
+}
+
 // transportError describes a failure to get any response, without the
-// full URL that net/http puts in its errors.
-func transportError(err error) string {
+// full URL that net/http puts in its errors, and says whether the request
+// timed out.
+func (st *scenario) transportError(err error) (string, bool) {
 	var ue *url.Error
 	if errors.As(err, &ue) {
+		if ue.Timeout() {
+			return fmt.Sprintf("timeout after %s", st.suite.target.Timeout), true
+		}
 		err = ue.Err
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		return "no response before the timeout"
+		return fmt.Sprintf("timeout after %s", st.suite.target.Timeout), true
 	}
-	return "no response: " + err.Error()
+	return err.Error(), false
 }
 
 // json returns the JSON value at path in the latest response body, using
@@ -276,7 +351,7 @@ func (st *scenario) login(ctx context.Context) (string, time.Duration, error) {
 	}
 	token := st.json("access_token")
 	if token.Type != gjson.String || token.String() == "" {
-		return "", 0, st.mismatch(`a JSON string "access_token" in the login response`, describe(token))
+		return "", 0, st.mismatch(`a JSON string "access_token" in the login response`, st.describe(token))
 	}
 	lifetime := time.Duration(st.json("expires_in").Int()) * time.Second
 	if lifetime <= 0 {
@@ -341,6 +416,23 @@ func newMarker() string {
 
 func statusText(code int) string {
 	return fmt.Sprintf("status %d", code)
+}
+
+// describe renders a JSON value of the latest response for a failure
+// message; a field missing because the body is not JSON says so, with its
+// content type.
+func (st *scenario) describe(r gjson.Result) string {
+	if !r.Exists() && st.last != nil && st.last.status != 0 && !gjson.ValidBytes(st.last.body) {
+		ct := st.last.header.Get("Content-Type")
+		if ct == "" {
+			ct = "none"
+		}
+		if len(st.last.body) == 0 {
+			return "an empty body (Content-Type " + ct + ")"
+		}
+		return "a body that is not JSON (Content-Type " + ct + ")"
+	}
+	return describe(r)
 }
 
 // describe renders a JSON value found in a response for a failure message.

@@ -42,21 +42,21 @@ func (st *scenario) contentTypeShouldBe(want string) error {
 
 func (st *scenario) fieldShouldBeNonEmptyString(path string) error {
 	if v := st.json(path); v.Type != gjson.String || v.String() == "" {
-		return st.mismatch(fmt.Sprintf("JSON field %q to be a non-empty string", path), describe(v))
+		return st.mismatch(fmt.Sprintf("JSON field %q to be a non-empty string", path), st.describe(v))
 	}
 	return nil
 }
 
 func (st *scenario) fieldShouldBe(path, want string) error {
 	if v := st.json(path); v.Type != gjson.String || v.String() != want {
-		return st.mismatch(fmt.Sprintf("JSON field %q = %q", path, want), describe(v))
+		return st.mismatch(fmt.Sprintf("JSON field %q = %q", path, want), st.describe(v))
 	}
 	return nil
 }
 
 func (st *scenario) fieldShouldBeFold(path, want string) error {
 	if v := st.json(path); v.Type != gjson.String || !strings.EqualFold(v.String(), want) {
-		return st.mismatch(fmt.Sprintf("JSON field %q = %q, ignoring case", path, want), describe(v))
+		return st.mismatch(fmt.Sprintf("JSON field %q = %q, ignoring case", path, want), st.describe(v))
 	}
 	return nil
 }
@@ -149,7 +149,7 @@ func (st *scenario) responseNamesUser() error {
 	field := st.suite.target.SubjectField
 	want := st.suite.target.Username
 	if v := st.json(field); v.Type != gjson.String || v.String() != want {
-		return st.mismatch(fmt.Sprintf("JSON field %q = %q", field, want), describe(v))
+		return st.mismatch(fmt.Sprintf("JSON field %q = %q", field, want), st.describe(v))
 	}
 	return nil
 }

@@ -10,7 +10,7 @@ func TestVocabExpand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &scenario{suite: s, marker: "acMARK", token: "eyJhbGciOiJIUzI1NiJ9.e30.sig"}
+	st := &scenario{suite: s, redact: &s.secrets, marker: "acMARK", token: "eyJhbGciOiJIUzI1NiJ9.e30.sig"}
 	v := &vocab{st: st, vars: map[string]string{"id": `a/b "c"`}}
 	t.Setenv("AUTHCONFORM_X", "env-value")
 	t.Setenv("HOME_SECRET", "nope")
@@ -53,7 +53,7 @@ func TestVocabMismatch_redactsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := &scenario{suite: s, last: &exchange{method: "GET", path: "/", status: 200}}
+	st := &scenario{suite: s, redact: &s.secrets, last: &exchange{method: "GET", path: "/", status: 200}}
 	v := &vocab{st: st, vars: map[string]string{}}
 	t.Setenv("AUTHCONFORM_KEY", "env-secret-value")
 	for _, want := range []string{"{{profile.password}}", "{{env.AUTHCONFORM_KEY}}"} {

@@ -373,7 +373,7 @@ func (v *vocab) sendWithBody(ctx context.Context, r request, data string) error 
 	}
 	resp, err := req.Execute(r.method, r.path)
 	if err != nil {
-		return fmt.Errorf("%s %s: %s", r.method, st.redact.Scrub(r.path), st.redact.Scrub(transportError(err)))
+		return st.noResponse(r, err)
 	}
 	st.last = &exchange{
 		method: r.method, path: r.path, status: resp.StatusCode(),

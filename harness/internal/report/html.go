@@ -112,7 +112,7 @@ func newHTMLCheck(c Check, i int) htmlCheck {
 			case s.Exchange != nil:
 				f.Summary, f.Transcript = s.Exchange.Summary(), s.Exchange.String()
 			case s.Method != "":
-				f.Summary = fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
+				f.Summary = s.Request()
 			}
 			hc.Failures = append(hc.Failures, f)
 		}

@@ -175,7 +175,7 @@ func (c Check) Detail() string {
 	var d string
 	switch {
 	case failed && s.Expected != "":
-		d = fmt.Sprintf("expected %s, got %s (%s %s → %d)", s.Expected, s.Got, s.Method, s.Path, s.Status)
+		d = fmt.Sprintf("expected %s, got %s (%s)", s.Expected, s.Got, s.Request())
 		if len(c.Refs) > 0 {
 			d += "; " + strings.Join(c.Refs, ", ")
 		}
@@ -254,7 +254,7 @@ func exchangeText(s runner.ScenarioResult) string {
 	case s.Exchange != nil:
 		return s.Exchange.String()
 	case s.Method != "":
-		return fmt.Sprintf("%s %s → %d", s.Method, s.Path, s.Status)
+		return s.Request()
 	}
 	return ""
 }

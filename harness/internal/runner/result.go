@@ -13,7 +13,8 @@ import (
 // Verdict is the outcome of one scenario or check.
 type Verdict string
 
-// Verdicts, from best to worst for a check that has several scenarios.
+// Verdicts of a scenario or check (see verdictRank for how a check's
+// scenarios combine).
 const (
 	Passed    Verdict = "passed"
 	Skipped   Verdict = "skipped"
@@ -106,6 +107,14 @@ type ScenarioResult struct {
 	Exchange *steps.Exchange
 }
 
+// Request names what a failure found by a check step is about, such as
+// "GET /secure-data → 401", "GET /secure-data: no response (timeout after
+// 10s)" or "offline (the access token's signature)"; see
+// steps.RequestLine.
+func (s ScenarioResult) Request() string {
+	return steps.RequestLine(s.Method, s.Path, s.Status, s.Exchange)
+}
+
 // CheckResult is the verdict of one check over all its scenarios.
 type CheckResult struct {
 	Meta
@@ -125,10 +134,17 @@ func (c CheckResult) FirstFailure() (ScenarioResult, bool) {
 
 var severityRank = map[string]int{SeverityAdvisory: 1, SeverityConformance: 2, SeveritySecurity: 3}
 
-var verdictRank = map[Verdict]int{Passed: 0, Skipped: 1, Pending: 2, Undefined: 3, Failed: 4}
+// verdictRank orders verdicts for a check with several scenarios: the
+// check takes the highest rank among them. A skipped scenario ranks lowest,
+// so a check is skipped only when every scenario was; one that passed and
+// one that was skipped make a passed check (T05 on a JWT target). A pending
+// or undefined scenario outranks a pass, since part of the check never ran.
+var verdictRank = map[Verdict]int{Skipped: 0, Passed: 1, Pending: 2, Undefined: 3, Failed: 4}
 
 // ByCheck groups scenario results by check ID, in ID order; scenarios
-// without a check ID are grouped under their own names.
+// without a check ID are grouped under their own names. A check is as
+// severe as the most severe tag among its scenarios (T05, D06), whatever
+// each scenario's verdict, so its severity does not change from run to run.
 func ByCheck(results []ScenarioResult) []CheckResult {
 	index := map[string]int{}
 	var checks []CheckResult
@@ -145,12 +161,10 @@ func ByCheck(results []ScenarioResult) []CheckResult {
 		}
 		c := &checks[i]
 		c.Scenarios = append(c.Scenarios, r)
-		switch {
-		case verdictRank[r.Verdict] > verdictRank[c.Verdict]:
-			c.Verdict, c.Severity = r.Verdict, r.Severity
-		case r.Verdict == Failed && severityRank[r.Severity] > severityRank[c.Severity]:
-			// A check whose scenarios differ in severity (T05, D06) is
-			// as severe as its most severe failure.
+		if verdictRank[r.Verdict] > verdictRank[c.Verdict] {
+			c.Verdict = r.Verdict
+		}
+		if severityRank[r.Severity] > severityRank[c.Severity] {
 			c.Severity = r.Severity
 		}
 	}

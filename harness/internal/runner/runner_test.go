@@ -58,7 +58,6 @@ var skippableAgainstReference = map[string]string{
 	"E01": "needs a wait; TestFeatures_expiryByWaiting runs it",
 	"D02": "the embedded server is plain http on loopback",
 	"X01": "the embedded server is plain http on loopback",
-	"T05": "its entropy half applies to opaque tokens only",
 	"B15": "applies only to a target that accepts a token in the query",
 }
 
