@@ -16,8 +16,11 @@ type Verdict string
 // Verdicts of a scenario or check (see verdictRank for how a check's
 // scenarios combine).
 const (
-	Passed    Verdict = "passed"
-	Skipped   Verdict = "skipped"
+	Passed  Verdict = "passed"
+	Skipped Verdict = "skipped"
+	// NotRun is a scenario the run did not execute: --fail-fast or an
+	// interrupt cancelled it. Its Message says why.
+	NotRun    Verdict = "not run"
 	Pending   Verdict = "pending"
 	Undefined Verdict = "undefined"
 	Failed    Verdict = "failed"
@@ -138,8 +141,9 @@ var severityRank = map[string]int{SeverityAdvisory: 1, SeverityConformance: 2, S
 // check takes the highest rank among them. A skipped scenario ranks lowest,
 // so a check is skipped only when every scenario was; one that passed and
 // one that was skipped make a passed check (T05 on a JWT target). A pending
-// or undefined scenario outranks a pass, since part of the check never ran.
-var verdictRank = map[Verdict]int{Skipped: 0, Passed: 1, Pending: 2, Undefined: 3, Failed: 4}
+// or undefined scenario, or one a run cancelled (NotRun), outranks a pass,
+// since part of the check never ran.
+var verdictRank = map[Verdict]int{Skipped: 0, Passed: 1, NotRun: 2, Pending: 3, Undefined: 4, Failed: 5}
 
 // ByCheck groups scenario results by check ID, in ID order; scenarios
 // without a check ID are grouped under their own names. A check is as

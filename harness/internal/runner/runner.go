@@ -54,10 +54,6 @@ type Options struct {
 	TestingT *testing.T
 }
 
-// NotRun is the verdict of a scenario that a run did not execute: it was
-// cancelled by --fail-fast or by an interrupt. Its Message says why.
-const NotRun Verdict = "not run"
-
 // Result is the outcome of a run.
 type Result struct {
 	Scenarios []ScenarioResult
@@ -72,26 +68,6 @@ const (
 	ReasonInterrupted = "interrupted"
 	reasonFailFast    = "--fail-fast: stopped after "
 )
-
-// Aggregate groups scenario results by check (ByCheck); a check with a
-// scenario that did not run and none that failed is NotRun, since its
-// verdict is incomplete.
-func Aggregate(results []ScenarioResult) []CheckResult {
-	checks := ByCheck(results)
-	for i := range checks {
-		c := &checks[i]
-		if c.Verdict != Passed && c.Verdict != Skipped && c.Verdict != NotRun {
-			continue
-		}
-		for _, s := range c.Scenarios {
-			if s.Verdict == NotRun {
-				c.Verdict = NotRun
-				break
-			}
-		}
-	}
-	return checks
-}
 
 // Run runs the selected scenarios against opts.Suite's target and returns
 // their verdicts. An error means the run could not start.
@@ -145,7 +121,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, ErrSuiteSetup
 	}
 	results := c.results()
-	return Result{Scenarios: results, Checks: Aggregate(results), Stopped: c.stopReason()}, nil
+	return Result{Scenarios: results, Checks: ByCheck(results), Stopped: c.stopReason()}, nil
 }
 
 // collector records each scenario's verdict; scenarios may end
