@@ -1,10 +1,8 @@
 package steps
 
-import "github.com/cucumber/godog"
-
 // register binds every step pattern to st. All steps are registered here,
 // grouped Given / When / Then, so the vocabulary reads in one place.
-func register(sc *godog.ScenarioContext, st *scenario) {
+func register(sc stepContext, st *scenario) {
 	// Given
 	sc.Given(`^a valid access token$`, st.aValidAccessToken)
 	sc.Given(`^a fresh login of the valid user$`, st.aFreshLogin)
@@ -57,6 +55,7 @@ func register(sc *godog.ScenarioContext, st *scenario) {
 	sc.When(`^the client replays the superseded refresh token$`, st.replaySupersededRefreshToken)
 	sc.When(`^the client refreshes with the newest refresh token$`, st.refreshWithNewestToken)
 	sc.When(`^the client refreshes asking for a broader scope$`, st.refreshAskingBroaderScope)
+	sc.When(`^a second client refreshes with the first client's refresh token$`, st.refreshAsSecondClient)
 	sc.When(`^the client revokes the access token$`, st.revokeTheAccessToken)
 	sc.When(`^the client revokes an invalid token$`, st.revokeAnInvalidToken)
 	sc.When(`^the resource server introspects the access token$`, st.introspectTheAccessToken)
@@ -106,6 +105,7 @@ func register(sc *godog.ScenarioContext, st *scenario) {
 	sc.Then(`^an opaque access token should carry at least (\d+) bits of entropy$`, st.anOpaqueTokenShouldBeUnguessable)
 	sc.Then(`^the requested scope should be refused as invalid or named as narrowed$`, st.theRequestedScopeShouldBeRefusedOrNarrowed)
 	sc.Then(`^both refusals should look the same$`, st.bothRefusalsShouldLookTheSame)
+	sc.Then(`^an error_description, if any, should use only the characters RFC 6749 allows$`, st.errorDescriptionShouldBeSafe)
 	sc.Then(`^the password grant should not be offered$`, st.thePasswordGrantShouldNotBeOffered)
 	sc.Then(`^the target should have started throttling without a server error$`, st.theTargetShouldHaveThrottled)
 	sc.Then(`^the valid user should be able to log in after the cool-down$`, st.theValidUserShouldLogInAfterTheCoolDown)

@@ -62,6 +62,8 @@ func New(t Target) (*Suite, error) {
 		SetHeaders(t.Headers).
 		SetLogger(quietLogger{}).
 		SetDisableWarn(true).
+		// B10 sends a form body with a GET, which resty drops by default.
+		SetAllowGetMethodPayload(true).
 		// The harness reports what the target answers; it never follows a
 		// redirect, so credentials are never sent to another host.
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
@@ -88,14 +90,15 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(s.skipUnmetNeeds)
 	sc.Before(st.countForgery)
 	sc.After(st.uncountForgery)
-	register(sc, st)
+	register(stepContext{sc}, st)
 }
 
 // newScenario returns fresh scenario state whose redactor knows every
 // secret of the profile.
 func (s *Suite) newScenario() *scenario {
 	st := &scenario{suite: s, marker: newMarker()}
-	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal())
+	st.redact.Add(s.target.Password.Reveal(), s.target.ClientSecret.Reveal(), s.target.ResourceClientSecret.Reveal(),
+		s.target.SecondClientSecret.Reveal())
 	if k := s.target.SigningKey; k != nil {
 		st.redact.Add(k.Key.Reveal())
 	}

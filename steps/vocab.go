@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-
-	"github.com/cucumber/godog"
 )
 
 // Step keywords of a StepDoc. A step registered with KeywordAny matches
@@ -146,7 +144,7 @@ func vocabDocs() []StepDoc {
 
 // registerVocabulary binds the QA vocabulary (vocab_*.go) for one
 // scenario. Its state lives in a vocab of the scenario's own.
-func registerVocabulary(sc *godog.ScenarioContext, st *scenario) {
+func registerVocabulary(sc stepContext, st *scenario) {
 	v := &vocab{st: st, vars: map[string]string{}, tokens: map[string]string{}}
 	v.resetRequest()
 	for _, s := range vocabSteps {
