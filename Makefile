@@ -24,7 +24,7 @@ test: ## run the unit tests and the feature suite (race detector on)
 
 .PHONY: detect
 detect: ## prove every deliberate fault of the reference server is caught by exactly its checks (~1 min)
-	$(GO) test -count=1 ./harness/internal/detection -detect.all
+	$(GO) test -count=1 -v -run 'TestDetection|TestTable|TestCompare' ./harness/internal/detection -detect.all
 
 .PHONY: detect-update
 detect-update: ## rerun the fault matrix and rewrite its table in the README

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"regexp"
 	"runtime"
 	"slices"
@@ -141,9 +140,9 @@ func failure(c runner.CheckResult) string {
 
 // verdict is one fault's result against its baseline.
 type verdict struct {
-	missed []string // expected to fail, did not
-	false_ []string // failed, not expected to
-	other  []string // passed or skipped differently from the baseline
+	missed        []string // expected to fail, did not
+	falseFailures []string // failed, not expected to
+	other         []string // passed or skipped differently from the baseline
 }
 
 func (v verdict) caught() bool { return len(v.missed) == 0 }
@@ -172,7 +171,7 @@ func compare(want, enabled map[string]bool, base, got map[string]runner.CheckRes
 			}
 		case enabled[id] && g.Verdict == runner.Passed:
 		case g.Verdict == runner.Failed && (enabled[id] || base[id].Verdict != runner.Failed):
-			v.false_ = append(v.false_, fmt.Sprintf("%s (%s): %s", id, g.Severity, failure(g)))
+			v.falseFailures = append(v.falseFailures, fmt.Sprintf("%s (%s): %s", id, g.Severity, failure(g)))
 		case enabled[id]:
 			v.other = append(v.other, fmt.Sprintf("%s: %s, want passed", id, verdicts(g)))
 		case verdicts(g) != verdicts(base[id]):
@@ -285,8 +284,7 @@ func TestDetection(t *testing.T) {
 	})
 
 	s := score(results)
-	t.Log(s)
-	fmt.Fprintln(os.Stderr, "detection:", s)
+	t.Log("detection score: " + s)
 	if t.Failed() {
 		return
 	}
@@ -346,7 +344,7 @@ func checkFault(t *testing.T, f server.Fault, base, o outcome) verdict {
 	for _, m := range v.missed {
 		t.Errorf("not caught: %s", m)
 	}
-	for _, m := range v.false_ {
+	for _, m := range v.falseFailures {
 		t.Errorf("false failure: %s", m)
 	}
 	for _, m := range v.other {
@@ -371,7 +369,7 @@ func score(results map[string]verdict) string {
 		if v.caught() {
 			caught++
 		}
-		falses += len(v.false_)
+		falses += len(v.falseFailures)
 	}
 	pct := 0.0
 	if len(results) > 0 {
