@@ -22,13 +22,21 @@ serve: ## run the reference server on $(ADDR)
 test: ## run the unit tests and the feature suite (race detector on)
 	$(GO) test $(TEST_FLAGS) ./...
 
+.PHONY: detect
+detect: ## prove every deliberate fault of the reference server is caught by exactly its checks (~1 min)
+	$(GO) test -count=1 -v -run 'TestDetection|TestTable|TestCompare' ./harness/internal/detection -detect.all
+
+.PHONY: detect-update
+detect-update: ## rerun the fault matrix and rewrite its table in the README
+	$(GO) test -count=1 ./harness/internal/detection -detect.all -update
+
 .PHONY: lint
 lint: ## check formatting and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
 .PHONY: check
-check: lint test ## what CI runs
+check: lint test detect ## what CI runs
 
 .PHONY: bench
 bench: ## measure the harness and reference server beside their references (~1.5 min); writes harness/bench/RESULTS.md

@@ -17,6 +17,7 @@ Feature: Refreshing an access token
     Then the response status should be 200
     And the JSON field "access_token" should be a non-empty string
     And the header "Cache-Control" should contain the directive "no-store"
+    And the header "Pragma" should be "no-cache"
     And the new access token should open the protected resource
 
   @R02 @conformance @rfc6749-5.2
@@ -44,6 +45,12 @@ Feature: Refreshing an access token
   Scenario: R05 a refresh cannot widen the scope
     When the client refreshes asking for a broader scope
     Then the broader scope should be refused or not granted
+
+  @R06 @security @needs-second-client @rfc6749-6 @rfc6749-10.4
+  Scenario: R06 a refresh token works only for the client it was issued to
+    When a second client refreshes with the first client's refresh token
+    Then the response status should be 400
+    And the JSON field "error" should be "invalid_grant"
 
   @R07 @security @rfc8725-3.12
   Scenario: R07 a refresh token is not accepted as an access token

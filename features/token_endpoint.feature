@@ -27,6 +27,7 @@ Feature: Token endpoint
     Then the response status should be 400
     And the JSON field "error" should be "invalid_grant"
     And the JSON field "access_token" should be absent
+    And an error_description, if any, should use only the characters RFC 6749 allows
 
   @T08 @conformance @rfc6749-4.3.2 @rfc6749-5.2
   Scenario: T08 a request without grant_type is invalid

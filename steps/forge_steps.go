@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/authconform/authconform/steps/jwtforge"
 )
@@ -126,11 +127,16 @@ func (st *scenario) algSibling(ctx context.Context, bits int) error {
 	return nil
 }
 
+// processAttacker is the attacker key of every suite in the process: it
+// stands for a key the target has never seen, which one key does as well as
+// many, and an RSA key costs a good part of a run's CPU to generate.
+var processAttacker = sync.OnceValues(jwtforge.NewAttacker)
+
 // attacker returns the suite's attacker key and the loopback server of it,
 // created once.
 func (s *Suite) attackerKey() (*jwtforge.Attacker, *jwtforge.KeyServer, error) {
 	s.attackerOnce.Do(func() {
-		s.attacker, s.attackerErr = jwtforge.NewAttacker()
+		s.attacker, s.attackerErr = processAttacker()
 		if s.attackerErr == nil {
 			s.keyServer, s.attackerErr = jwtforge.NewKeyServer(s.attacker)
 		}

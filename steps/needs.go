@@ -21,6 +21,7 @@ import (
 //	@needs-jwks             a JWKS (declared, or jwks_uri / well-known)
 //	@needs-scope            a scoped user and scoped endpoint in the profile
 //	@needs-second-user      a second user in the profile
+//	@needs-second-client    a second OAuth client in the profile
 //	@needs-jwt              the target's access tokens are JWTs (probed)
 //	@needs-hmac             they are HMAC-signed (probed)
 //	@needs-pub              their public key is in the JWKS (probed)
@@ -114,6 +115,10 @@ func (s *Suite) unmet(need string) string {
 	case "second-user":
 		if t.SecondUser == nil {
 			return "no second user in the profile"
+		}
+	case "second-client":
+		if t.SecondClientID == "" || t.SecondClientID == t.ClientID {
+			return "no second OAuth client in the profile"
 		}
 	case "jwt":
 		// The token-forging checks (CHECKS.md §2.3) and the keyed ones

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/tidwall/gjson"
 
@@ -16,6 +17,8 @@ import (
 type loginResult struct {
 	access, refresh string
 	scope           string
+	// extraScope is the scope R05 asked for beyond the grant.
+	extraScope string
 	// previous holds the tokens a refresh replaced.
 	prevAccess, prevRefresh string
 }
@@ -83,6 +86,21 @@ func (st *scenario) replaySupersededRefreshToken(ctx context.Context) error {
 	return st.refreshWith(ctx, st.own.prevRefresh, nil)
 }
 
+// refreshAsSecondClient is R06: the scenario's refresh token, presented by
+// the profile's second client with its own credentials in the body
+// (client_secret_post, or client_id alone for a public client).
+func (st *scenario) refreshAsSecondClient(ctx context.Context) error {
+	if err := st.needRefreshToken(); err != nil {
+		return err
+	}
+	t := st.suite.target
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {st.own.refresh}, "client_id": {t.SecondClientID}}
+	if secret := t.SecondClientSecret.Reveal(); secret != "" {
+		form.Set("client_secret", secret)
+	}
+	return st.send(ctx, request{method: http.MethodPost, path: t.TokenPath, form: form.Encode()})
+}
+
 func (st *scenario) refreshWithNewestToken(ctx context.Context) error {
 	return st.refreshWith(ctx, st.own.refresh, nil)
 }
@@ -91,8 +109,21 @@ func (st *scenario) refreshAskingBroaderScope(ctx context.Context) error {
 	if err := st.needRefreshToken(); err != nil {
 		return err
 	}
-	scope := st.own.scope + " nonexistent-" + st.marker
+	st.own.extraScope = st.broaderScope()
+	scope := strings.TrimSpace(st.own.scope + " " + st.own.extraScope)
 	return st.refreshWith(ctx, st.own.refresh, func(f url.Values) { f.Set("scope", scope) })
+}
+
+// broaderScope is a scope beyond the valid user's grant: the one the scoped
+// user holds when the profile names it and the grant lacks it, or else a
+// made-up one. Only a real scope shows that a refresh cannot widen the
+// grant (RFC 6749 §6): a made-up one is refused as unknown by a server that
+// would hand out any scope it knows.
+func (st *scenario) broaderScope() string {
+	if u := st.suite.target.ScopedUser; u != nil && u.Scope != "" && !containsWord(st.own.scope, u.Scope) {
+		return u.Scope
+	}
+	return "nonexistent-" + st.marker
 }
 
 // theBroaderScopeShouldBeRefused is R05: invalid_scope, or a token that
@@ -104,7 +135,7 @@ func (st *scenario) theBroaderScopeShouldBeRefused() error {
 	if st.last == nil || st.last.status != http.StatusOK {
 		return st.mismatch(`400 "invalid_scope", or a token without the extra scope`, st.lastStatus())
 	}
-	extra := "nonexistent-" + st.marker
+	extra := st.own.extraScope
 	scope := st.json("scope").String()
 	if t, err := jwtforge.Parse(st.json("access_token").String()); err == nil {
 		if s, ok := t.Claims["scope"].(string); ok {

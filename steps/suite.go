@@ -66,6 +66,8 @@ func New(t Target) (*Suite, error) {
 		SetHeaders(t.Headers).
 		SetLogger(quietLogger{}).
 		SetDisableWarn(true).
+		// B10 sends a form body with a GET, which resty drops by default.
+		SetAllowGetMethodPayload(true).
 		// The harness reports what the target answers; it never follows a
 		// redirect, so credentials are never sent to another host.
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
@@ -80,7 +82,8 @@ func New(t Target) (*Suite, error) {
 // suite's redactor.
 func (s *Suite) learnProfileSecrets() {
 	t := s.target
-	s.secrets.Add(t.Password.Reveal(), t.ClientSecret.Reveal(), t.ResourceClientSecret.Reveal())
+	s.secrets.Add(t.Password.Reveal(), t.ClientSecret.Reveal(), t.ResourceClientSecret.Reveal(),
+		t.SecondClientSecret.Reveal())
 	for _, v := range t.Headers {
 		// A header of the profile may be an API gateway key.
 		s.secrets.Add(v)

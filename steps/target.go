@@ -111,6 +111,13 @@ type Target struct {
 	// Optional; checks tagged @needs-resource-client need them.
 	ResourceClientID     string
 	ResourceClientSecret Secret
+	// SecondClientID and SecondClientSecret are another OAuth client of
+	// the token endpoint, for the check that a refresh token is bound to
+	// the client it was issued to (RFC 6749 §6, §10.4). An empty secret
+	// means a public client, which sends its client_id alone. Optional;
+	// checks tagged @needs-second-client need it.
+	SecondClientID     string
+	SecondClientSecret Secret
 	// Destructive allows checks tagged @destructive, which may lock the
 	// valid user out for a while.
 	Destructive bool

@@ -7,7 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -165,6 +165,9 @@ type loginTiming struct {
 // timingSamples is how many logins T07 times on each side.
 const timingSamples = 5
 
+// compareUnknownUserAndWrongPassword times both kinds of refused login,
+// alternating between them so that a slow moment of the machine touches
+// both alike.
 func (st *scenario) compareUnknownUserAndWrongPassword(ctx context.Context) error {
 	unknown := st.passwordGrant(func(f url.Values) {
 		f.Set("username", "nonexistent-"+st.marker)
@@ -202,7 +205,7 @@ func (st *scenario) timeLogins(ctx context.Context, reqs ...request) ([]loginTim
 }
 
 func median(d []time.Duration) time.Duration {
-	sort.Slice(d, func(a, b int) bool { return d[a] < d[b] })
+	slices.Sort(d)
 	return d[len(d)/2]
 }
 
@@ -215,6 +218,24 @@ func median(d []time.Duration) time.Duration {
 // 12 or more); a cheaper hash cannot be told from noise across a network.
 func latencyTolerance(a, b time.Duration) time.Duration {
 	return 100*time.Millisecond + max(a, b)/2
+}
+
+// errorDescriptionShouldBeSafe is T06's rule for the optional
+// error_description of an RFC 6749 §5.2 error: %x20-21 / %x23-5B / %x5D-7E,
+// so no quote, backslash or control character.
+func (st *scenario) errorDescriptionShouldBeSafe() error {
+	v := st.json("error_description")
+	if !v.Exists() {
+		return nil
+	}
+	s := v.String()
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\' {
+			return st.mismatch("an error_description of %x20-21 / %x23-5B / %x5D-7E (RFC 6749 §5.2)",
+				fmt.Sprintf("byte 0x%02x at offset %d", s[i], i))
+		}
+	}
+	return nil
 }
 
 // bothRefusalsShouldLookTheSame is T07: the same status and error, and

@@ -43,7 +43,7 @@ type StepDoc struct {
 var KnownNeeds = []string{
 	"key", "wait", "oauth", "refresh", "revocation", "introspection",
 	"discovery", "jwks", "scope", "second-user",
-	"jwt", "hmac", "pub", "rfc9068", "https", "client", "resource-client",
+	"jwt", "hmac", "pub", "rfc9068", "https", "client", "resource-client", "second-client",
 }
 
 // ScenarioTags are the tags, other than check IDs, severities, @needs-*,

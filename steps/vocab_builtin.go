@@ -259,8 +259,14 @@ var builtinDocs = []StepDoc{
 	},
 	{
 		Keyword:     KeywordWhen,
+		Pattern:     `^a second client refreshes with the first client's refresh token$`,
+		Description: "Sends a refresh_token grant with the scenario's refresh token, authenticated as the profile's second client (R06, RFC 6749 §6, §10.4).",
+		Example:     `a second client refreshes with the first client's refresh token`,
+	},
+	{
+		Keyword:     KeywordWhen,
 		Pattern:     `^the client refreshes asking for a broader scope$`,
-		Description: "Sends a refresh_token grant asking for the original scope plus an unknown one (R05, RFC 6749 §6).",
+		Description: "Sends a refresh_token grant asking for the original scope plus one the grant lacks: the scoped user's scope when the profile names it, else a made-up one (R05, RFC 6749 §6).",
 		Example:     `the client refreshes asking for a broader scope`,
 	},
 	{
@@ -424,6 +430,12 @@ var builtinDocs = []StepDoc{
 		Pattern:     `^the JSON field "([^"]*)" should be "([^"]*)" ignoring case$`,
 		Description: "The JSON value at this gjson path is this string, ignoring case.",
 		Example:     `the JSON field "token_type" should be "bearer" ignoring case`,
+	},
+	{
+		Keyword:     KeywordThen,
+		Pattern:     `^an error_description, if any, should use only the characters RFC 6749 allows$`,
+		Description: "Checks that an error_description has no quote, backslash or control character: %x20-21 / %x23-5B / %x5D-7E (T06, RFC 6749 §5.2).",
+		Example:     `an error_description, if any, should use only the characters RFC 6749 allows`,
 	},
 	{
 		Keyword:     KeywordThen,

@@ -155,7 +155,7 @@ func (s *Server) challenge(oe *oauthError) string {
 		b.WriteByte('"')
 		if oe.description != "" {
 			b.WriteString(`, error_description="`)
-			b.WriteString(oe.description)
+			b.WriteString(quotedPairs(oe.description))
 			b.WriteByte('"')
 		}
 		if oe.scope != "" {
@@ -168,6 +168,14 @@ func (s *Server) challenge(oe *oauthError) string {
 		b.WriteString(`, charset="UTF-8"`)
 	}
 	return b.String()
+}
+
+// quotedPairs escapes quotes and backslashes as RFC 9110 §5.6.4
+// quoted-pairs, so that even the unsafe-error-description fault's text
+// leaves the challenge parsable: the fault is the disallowed characters
+// (B14), not a broken header.
+func quotedPairs(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
 
 // fromEchoError maps echo's own errors (404, 405, 413, a panic recovered

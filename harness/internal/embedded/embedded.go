@@ -145,6 +145,7 @@ func describe(srv *server.Server, baseURL string, cfg server.Config) steps.Targe
 		ClientSecret:         steps.NewSecret(server.DemoConfidentialClientSecret),
 		ResourceClientID:     server.DemoResourceClientID,
 		ResourceClientSecret: steps.NewSecret(server.DemoResourceClientSecret),
+		SecondClientID:       server.DefaultClientID,
 		SecondUser: &steps.Credentials{
 			Username: server.DemoAdminUsername,
 			Password: steps.NewSecret(server.DemoAdminPassword),

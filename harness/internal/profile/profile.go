@@ -31,21 +31,24 @@ type Profile struct {
 	Client     Client `yaml:"client"`
 	// ResourceClient holds a resource server's credentials, for the
 	// introspection endpoint (RFC 7662 §2.1).
-	ResourceClient *Client           `yaml:"resource_client"`
-	User           User              `yaml:"user"`
-	SecondUser     *User             `yaml:"second_user"`
-	ScopedUser     *ScopedUser       `yaml:"scoped_user"`
-	Protected      Protected         `yaml:"protected"`
-	Headers        map[string]string `yaml:"headers"`
-	HeadersEnv     map[string]string `yaml:"headers_env"`
-	Caps           Capabilities      `yaml:"capabilities"`
-	SigningKey     *SigningKey       `yaml:"signing_key"`
-	Issuer         string            `yaml:"issuer"`
-	Audience       string            `yaml:"audience"`
-	Leeway         Duration          `yaml:"leeway"`
-	MaxWait        Duration          `yaml:"max_wait"`
-	Destructive    bool              `yaml:"destructive"`
-	Timeout        Duration          `yaml:"timeout"`
+	ResourceClient *Client `yaml:"resource_client"`
+	// SecondClient is another client of the same token endpoint, for the
+	// check that a refresh token is bound to its client (R06).
+	SecondClient *Client           `yaml:"second_client"`
+	User         User              `yaml:"user"`
+	SecondUser   *User             `yaml:"second_user"`
+	ScopedUser   *ScopedUser       `yaml:"scoped_user"`
+	Protected    Protected         `yaml:"protected"`
+	Headers      map[string]string `yaml:"headers"`
+	HeadersEnv   map[string]string `yaml:"headers_env"`
+	Caps         Capabilities      `yaml:"capabilities"`
+	SigningKey   *SigningKey       `yaml:"signing_key"`
+	Issuer       string            `yaml:"issuer"`
+	Audience     string            `yaml:"audience"`
+	Leeway       Duration          `yaml:"leeway"`
+	MaxWait      Duration          `yaml:"max_wait"`
+	Destructive  bool              `yaml:"destructive"`
+	Timeout      Duration          `yaml:"timeout"`
 }
 
 // Login says how the valid user logs in.

@@ -69,6 +69,15 @@ func Resolve(p Profile, env Env) (steps.Target, error) {
 			return t, err
 		}
 	}
+	if sc := p.SecondClient; sc != nil {
+		if sc.ID == "" {
+			return t, fmt.Errorf("second_client: an id is required")
+		}
+		t.SecondClientID = sc.ID
+		if t.SecondClientSecret, err = env.secret("second_client.secret", sc.SecretEnv, sc.SecretFile); err != nil {
+			return t, err
+		}
+	}
 	if t.SecondUser, err = env.credentials("second_user", p.SecondUser, ""); err != nil {
 		return t, err
 	}
