@@ -19,6 +19,7 @@ import (
 	"github.com/authconform/authconform/features"
 	"github.com/authconform/authconform/harness/internal/catalog"
 	"github.com/authconform/authconform/harness/internal/runner"
+	"github.com/authconform/authconform/harness/internal/suggest"
 	"github.com/authconform/authconform/steps"
 )
 
@@ -473,32 +474,7 @@ func closestTag(name string, known []string) string {
 	for _, k := range known {
 		all = append(all, strings.Fields(k)...)
 	}
-	for _, k := range all {
-		if d := editDistance(name, k); d > 0 && d <= 2 {
-			return k
-		}
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return suggest.Closest(name, all)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

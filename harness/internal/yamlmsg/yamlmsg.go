@@ -7,6 +7,8 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+
+	"github.com/authconform/authconform/harness/internal/suggest"
 )
 
 var (
@@ -61,7 +63,7 @@ func cleanLine(line string, keys []string) string {
 	}
 	if m := unknownKey.FindStringSubmatch(rest); m != nil {
 		msg := prefix + "unknown key \"" + m[1] + "\""
-		if near := closest(m[1], keys); near != "" {
+		if near := suggest.Closest(m[1], keys); near != "" {
 			msg += " (did you mean \"" + near + "\"?)"
 		}
 		return msg
@@ -95,34 +97,4 @@ func goKind(t string) string {
 		return "a number"
 	}
 	return "text"
-}
-
-// closest returns the key within two edits of name, if any.
-func closest(name string, keys []string) string {
-	for _, k := range keys {
-		if d := distance(name, k); d > 0 && d <= 2 {
-			return k
-		}
-	}
-	return ""
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
