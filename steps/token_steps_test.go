@@ -5,7 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -67,9 +70,42 @@ func TestLatencyTolerance(t *testing.T) {
 	}
 }
 
-func TestMedian_ignoresOutliers(t *testing.T) {
-	ms := time.Millisecond
-	if got := median([]time.Duration{4 * ms, 170 * ms, 5 * ms, 3 * ms, 900 * ms}); got != 5*ms {
-		t.Errorf("median = %s, want 5ms", got)
+// TestTimeLogins_spikesDoNotCount: a pause on some requests of one side,
+// as a loaded runner causes, does not make the two sides look different;
+// a side that is slow every time does.
+func TestTimeLogins_spikesDoNotCount(t *testing.T) {
+	var calls sync.Map // username → count
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user := r.FormValue("username")
+		n, _ := calls.LoadOrStore(user, new(atomic.Int32))
+		i := n.(*atomic.Int32).Add(1)
+		switch {
+		case user == "slow":
+			time.Sleep(300 * time.Millisecond) // the target's own cost
+		case strings.HasPrefix(user, "nonexistent-") && i%2 == 1:
+			time.Sleep(400 * time.Millisecond) // a spike, not the target
+		}
+		w.WriteHeader(http.StatusBadRequest)
+	}))
+	t.Cleanup(ts.Close)
+	s, err := New(Target{BaseURL: ts.URL, Username: "u", Password: NewSecret(exPassword)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	st := s.newScenario()
+	spiky := st.passwordGrant(func(f url.Values) { f.Set("username", "nonexistent-x") })
+	steady := st.passwordGrant(nil)
+	slow := st.passwordGrant(func(f url.Values) { f.Set("username", "slow") })
+
+	timings, err := st.timeLogins(context.Background(), spiky, steady, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := (timings[0].latency - timings[1].latency).Abs(); d > latencyTolerance(timings[0].latency, timings[1].latency) {
+		t.Errorf("spikes counted: %s versus %s", timings[0].latency, timings[1].latency)
+	}
+	if timings[2].latency < 300*time.Millisecond {
+		t.Errorf("a side slow every time measured %s, want at least 300ms", timings[2].latency)
 	}
 }

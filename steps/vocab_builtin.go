@@ -224,7 +224,7 @@ var builtinDocs = []StepDoc{
 	{
 		Keyword:     KeywordWhen,
 		Pattern:     `^the client requests tokens for an unknown user and with a wrong password$`,
-		Description: "Logs in three times as an unknown user and three times with a wrong password, keeping each kind's status, error and median latency (T07).",
+		Description: "Logs in five times as an unknown user and five times with a wrong password, alternating, keeping each kind's status, error and fastest latency (T07).",
 		Example:     `the client requests tokens for an unknown user and with a wrong password`,
 	},
 	{
