@@ -100,9 +100,9 @@ func TestRun_noSecretInAnyOutput(t *testing.T) {
 		{name: "passing suite", wantCode: 0},
 		{name: "failing suite", givenFault: true, wantCode: 1, wantInReports: map[string][]string{
 			"html": {"<details><summary><code>POST /token HTTP/1.1 → 200</code></summary>",
-				"X-Api-Key: [secret sha256:", "password=[secret sha256:", "client_secret=[secret sha256:",
-				`&#34;access_token&#34;:&#34;eyJhbG…[jwt sha256:`},
-			"junit": {"<![CDATA[POST /token HTTP/1.1", "X-Api-Key: [secret sha256:", "HTTP/1.1 401 Unauthorized"},
+				"X-Api-Key: [secret fp:", "password=[secret fp:", "client_secret=[secret fp:",
+				`&#34;access_token&#34;:&#34;eyJhbG…[jwt fp:`},
+			"junit": {"<![CDATA[POST /token HTTP/1.1", "X-Api-Key: [secret fp:", "HTTP/1.1 401 Unauthorized"},
 		}},
 		{name: "login refused", givenVars: map[string]string{"AUTHCONFORM_USERNAME": "bob"}, wantCode: 3},
 	}

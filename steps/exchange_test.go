@@ -38,14 +38,14 @@ func TestExchangeRedactor_record(t *testing.T) {
 				reqBody:   "grant_type=password&username=u&password=" + exPassword + "&client_secret=" + exSecret,
 				header:    http.Header{"Content-Type": {"application/json"}},
 				body:      []byte(`{"error":"invalid_grant"}`)},
-			wantIn:    []string{"POST /token HTTP/1.1", "Authorization: Basic [secret sha256:", "grant_type=password&username=u&password=[secret", "HTTP/1.1 400 Bad Request", `{"error":"invalid_grant"}`},
+			wantIn:    []string{"POST /token HTTP/1.1", "Authorization: Basic [secret fp:", "grant_type=password&username=u&password=[secret", "HTTP/1.1 400 Bad Request", `{"error":"invalid_grant"}`},
 			wantNotIn: []string{"Y2xpOnNlY3JldA", exPassword, exSecret, exAPIKey},
 		},
 		{
 			name: "url-encoded secret in a form",
 			givenEx: exchange{method: "POST", uri: "/token", status: 401,
 				reqBody: "refresh_token=" + "a%2Bb%2Fc-distinctive" + "&grant_type=refresh_token"},
-			wantIn:    []string{"refresh_token=[secret sha256:", "&grant_type=refresh_token"},
+			wantIn:    []string{"refresh_token=[secret fp:", "&grant_type=refresh_token"},
 			wantNotIn: []string{"a%2Bb%2Fc-distinctive", "a+b/c-distinctive"},
 		},
 		{
@@ -53,7 +53,7 @@ func TestExchangeRedactor_record(t *testing.T) {
 			givenEx: exchange{method: "POST", uri: "/login", status: 200,
 				reqBody: `{"user":"u","pwd":"other-pass-distinctive"}`,
 				body:    []byte(`{"access_token":"` + exToken + `","refresh_token":"` + exRefresh + `","nested":{"client_secret":"` + exSecret + `"}}`)},
-			wantIn:    []string{`"pwd":"[secret sha256:`, `"user":"u"`, `"access_token":"eyJhbG…[jwt sha256:`, `"refresh_token":"[secret sha256:`},
+			wantIn:    []string{`"pwd":"[secret fp:`, `"user":"u"`, `"access_token":"eyJhbG…[jwt fp:`, `"refresh_token":"[secret fp:`},
 			wantNotIn: []string{"other-pass-distinctive", exToken, "c2lnbmF0dXJl", exRefresh, exSecret},
 		},
 		{
@@ -61,14 +61,14 @@ func TestExchangeRedactor_record(t *testing.T) {
 			givenEx: exchange{method: "GET", uri: "/secure-data?access_token=" + exToken + "&x=1", status: 200,
 				reqHeader: http.Header{"Authorization": {"Bearer"}, "Cookie": {"session=abc-distinctive"}},
 				header:    http.Header{"Set-Cookie": {"sid=def-distinctive; Path=/; HttpOnly"}}},
-			wantIn:    []string{"GET /secure-data?access_token=eyJhbG…[jwt", "&x=1", "Authorization: Bearer\n", "Set-Cookie: sid=[secret sha256:", "; Path=/; HttpOnly"},
+			wantIn:    []string{"GET /secure-data?access_token=eyJhbG…[jwt", "&x=1", "Authorization: Bearer\n", "Set-Cookie: sid=[secret fp:", "; Path=/; HttpOnly"},
 			wantNotIn: []string{exToken, "abc-distinctive", "def-distinctive"},
 		},
 		{
 			name: "a secret echoed in a non-JSON body",
 			givenEx: exchange{method: "GET", uri: "/secure-data", status: 500,
 				body: []byte("<pre>password " + exPassword + " key " + exAPIKey + " token " + exToken + "</pre>")},
-			wantIn:    []string{"<pre>password [secret sha256:", "HTTP/1.1 500 Internal Server Error"},
+			wantIn:    []string{"<pre>password [secret fp:", "HTTP/1.1 500 Internal Server Error"},
 			wantNotIn: []string{exPassword, exAPIKey, exToken},
 		},
 		{
@@ -134,7 +134,7 @@ func TestMismatch_carriesTheExchange(t *testing.T) {
 		t.Fatalf("mismatch = %v, want a CheckError with an exchange", err)
 	}
 	got := ce.Exchange.String()
-	for _, want := range []string{"GET /api/secure-data HTTP/1.1", "Authorization: Bearer eyJhbG…[jwt", "X-Api-Key: [secret sha256:",
+	for _, want := range []string{"GET /api/secure-data HTTP/1.1", "Authorization: Bearer eyJhbG…[jwt", "X-Api-Key: [secret fp:",
 		"Host: " + strings.TrimPrefix(ts.URL, "http://"), `{"echo":"Bearer eyJhbG…[jwt`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("exchange lacks %q:\n%s", want, got)

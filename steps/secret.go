@@ -1,6 +1,8 @@
 package steps
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
@@ -40,20 +42,32 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // JSON header ("eyJ") followed by at least one more dot-separated segment.
 var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]*)+`)
 
+// fingerprintKey keys every fingerprint of this process. A plain hash of a
+// password could be checked offline against a list of common passwords by
+// anyone holding a report; a keyed one cannot, since the key never leaves
+// the process. Fingerprints therefore match within one run, not across runs.
+var fingerprintKey = func() []byte {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k) // crypto/rand.Read never fails on supported platforms
+	return k
+}()
+
 // Fingerprint returns a short, non-reversible label for a secret: a JWT
 // keeps its first six characters, which are its public header prefix, and
-// anything else shows none of its characters. The SHA-256 prefix lets two
-// reports name the same value without showing it.
+// anything else shows none of its characters. The "fp:" part is a keyed
+// hash (HMAC-SHA256 with a key of this run), so two places in one run's
+// output can be seen to name the same value without showing it.
 func Fingerprint(v string) string {
 	if v == "" {
 		return "[empty]"
 	}
-	sum := sha256.Sum256([]byte(v))
-	digest := hex.EncodeToString(sum[:3])
+	mac := hmac.New(sha256.New, fingerprintKey)
+	mac.Write([]byte(v))
+	digest := hex.EncodeToString(mac.Sum(nil)[:3])
 	if strings.HasPrefix(v, "eyJ") && len(v) > 6 {
-		return v[:6] + "…[jwt sha256:" + digest + "]"
+		return v[:6] + "…[jwt fp:" + digest + "]"
 	}
-	return "[secret sha256:" + digest + "]"
+	return "[secret fp:" + digest + "]"
 }
 
 // Redactor scrubs secrets from text meant for people: every JWT-shaped

@@ -2,6 +2,8 @@ package steps
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -15,8 +17,8 @@ func TestFingerprint(t *testing.T) {
 		give       string
 		wantPrefix string
 	}{
-		{name: "jwt keeps its public header prefix", give: "eyJhbGciOiJIUzI1NiJ9.e30.sig", wantPrefix: "eyJhbG…[jwt sha256:"},
-		{name: "password shows none of its characters", give: "hunter2hunter2", wantPrefix: "[secret sha256:"},
+		{name: "jwt keeps its public header prefix", give: "eyJhbGciOiJIUzI1NiJ9.e30.sig", wantPrefix: "eyJhbG…[jwt fp:"},
+		{name: "password shows none of its characters", give: "hunter2hunter2", wantPrefix: "[secret fp:"},
 		{name: "empty", give: "", wantPrefix: "[empty]"},
 	}
 	for _, tt := range tests {
@@ -95,4 +97,15 @@ func TestRedactor_concurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestFingerprint_isKeyed: a fingerprint is not a plain hash prefix of the
+// secret, which anyone could compute for a guessed password.
+func TestFingerprint_isKeyed(t *testing.T) {
+	const password = "testpass"
+	sum := sha256.Sum256([]byte(password))
+	plain := hex.EncodeToString(sum[:3])
+	if strings.Contains(Fingerprint(password), plain) {
+		t.Errorf("Fingerprint(%q) = %q holds the unkeyed SHA-256 prefix %s", password, Fingerprint(password), plain)
+	}
 }

@@ -30,12 +30,12 @@ func sampleRun() report.Run {
 		Request: "POST /token HTTP/1.1",
 		RequestHeader: http.Header{
 			"Host": {"staging.example.com"}, "Content-Type": {"application/x-www-form-urlencoded"},
-			"X-Api-Key": {"[secret sha256:5e1f0c]"},
+			"X-Api-Key": {"[secret fp:5e1f0c]"},
 		},
-		RequestBody: "grant_type=password&username=alice&password=[secret sha256:1a2b3c]",
+		RequestBody: "grant_type=password&username=alice&password=[secret fp:1a2b3c]",
 		Status:      200, StatusLine: "HTTP/1.1 200 OK",
 		ResponseHeader: http.Header{"Content-Type": {"application/json"}},
-		ResponseBody:   `{"access_token":"eyJhbG…[jwt sha256:9f8e7d]","token_type":"<b>Bearer</b>","note":"]]>"}`,
+		ResponseBody:   `{"access_token":"eyJhbG…[jwt fp:9f8e7d]","token_type":"<b>Bearer</b>","note":"]]>"}`,
 		Truncated:      1234,
 	}
 	waived := sc("@T06 @conformance @rfc6749-5.2", "T06 a wrong password is refused with invalid_grant", runner.Failed)
@@ -139,7 +139,7 @@ func TestWriteHTML_golden(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"<details><summary><code>POST /token HTTP/1.1 → 200</code></summary>",
-		"X-Api-Key: [secret sha256:5e1f0c]", "&lt;b&gt;Bearer&lt;/b&gt;", "…[1234 more bytes]"} {
+		"X-Api-Key: [secret fp:5e1f0c]", "&lt;b&gt;Bearer&lt;/b&gt;", "…[1234 more bytes]"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("html report lacks %q", want)
 		}

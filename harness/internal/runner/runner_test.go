@@ -224,7 +224,7 @@ func TestRun_failureCarriesTheExchange(t *testing.T) {
 		t.Fatalf("failure %+v has no exchange", f)
 	}
 	got := f.Exchange.String()
-	if f.Exchange.Status != f.Status || !strings.Contains(got, "Authorization: Bearer eyJ") || !strings.Contains(got, "…[jwt sha256:") {
+	if f.Exchange.Status != f.Status || !strings.Contains(got, "Authorization: Bearer eyJ") || !strings.Contains(got, "…[jwt fp:") {
 		t.Errorf("exchange does not show the fingerprinted token:\n%s", got)
 	}
 }
