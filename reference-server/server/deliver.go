@@ -11,8 +11,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// bufferPool holds the response buffers of deliver.
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// heldPool holds the response writers of deliver with their buffers, so
+// that a request allocates neither.
+var heldPool = sync.Pool{New: func() any { return &heldWriter{body: new(bytes.Buffer)} }}
 
 // deliver makes the access log tell what the client really got. net/http
 // buffers a small response and sends it only after the handler returns, so
@@ -23,10 +24,10 @@ var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // instead. It must run inside accessLog and outside everything else.
 func (s *Server) deliver(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		buf := bufferPool.Get().(*bytes.Buffer)
-		defer func() { buf.Reset(); bufferPool.Put(buf) }()
+		held := heldPool.Get().(*heldWriter)
+		defer held.release()
 		resp := c.Response()
-		held := &heldWriter{ResponseWriter: resp.Writer, body: buf}
+		held.ResponseWriter = resp.Writer
 		resp.Writer = held
 		if err := next(c); err != nil {
 			c.Error(err)
@@ -50,6 +51,13 @@ type heldWriter struct {
 	http.ResponseWriter
 	status int
 	body   *bytes.Buffer
+}
+
+// release empties w and returns it to heldPool.
+func (w *heldWriter) release() {
+	w.ResponseWriter, w.status = nil, 0
+	w.body.Reset()
+	heldPool.Put(w)
 }
 
 func (w *heldWriter) WriteHeader(status int) {
@@ -81,7 +89,12 @@ func (w *heldWriter) send(head bool) error {
 			return fmt.Errorf("write body: %w", err)
 		}
 	}
-	err := http.NewResponseController(w.ResponseWriter).Flush()
+	var err error
+	if f, ok := w.ResponseWriter.(interface{ FlushError() error }); ok {
+		err = f.FlushError() // net/http's own writer: no controller to allocate
+	} else {
+		err = http.NewResponseController(w.ResponseWriter).Flush()
+	}
 	if err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return fmt.Errorf("flush: %w", err)
 	}

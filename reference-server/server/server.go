@@ -119,7 +119,7 @@ func (s *Server) routes() *echo.Echo {
 	// Before the body limit, so that a 413 from the token endpoint also
 	// forbids caching.
 	e.Use(s.tokenNoStore)
-	e.Use(middleware.BodyLimit(maxBodyBytes))
+	e.Use(bodyLimit(middleware.BodyLimit(maxBodyBytes)))
 
 	// The OAuth endpoints answer every method themselves, so that a wrong
 	// one gets an RFC 6749 §5.2 body with 405 and Allow.
@@ -141,6 +141,22 @@ func (s *Server) routes() *echo.Echo {
 	orders.GET("/:id", s.handleGetOrder)
 	orders.DELETE("/:id", s.handleDeleteOrder)
 	return e
+}
+
+// bodyLimit applies limit to requests that have a body. net/http gives a
+// request without one (no Content-Length, not chunked) http.NoBody, which
+// reads nothing, so wrapping it in a limited reader would only cost an
+// allocation on every GET.
+func bodyLimit(limit echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		limited := limit(next)
+		return func(c echo.Context) error {
+			if c.Request().Body == http.NoBody {
+				return next(c)
+			}
+			return limited(c)
+		}
+	}
 }
 
 // accessLog writes one line per request with allow-listed fields only: the
