@@ -56,6 +56,13 @@ func New(t Target) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k := t.SigningKey; k != nil {
+		// An unusable key is the profile's problem, not the target's: say so
+		// now rather than fail every check that mints a token.
+		if _, err := jwtforge.SigningKey(k.Alg, k.Key.Reveal()); err != nil {
+			return nil, fmt.Errorf("target: %w", err)
+		}
+	}
 	hc := t.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
