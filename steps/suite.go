@@ -123,7 +123,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(s.skipUnmetNeeds)
 	sc.Before(st.countForgery)
 	sc.After(st.uncountForgery)
-	register(compiledSteps{sc}, st)
+	register(sc, st)
 }
 
 // newScenario returns fresh scenario state whose redactor is the suite's.
