@@ -217,3 +217,29 @@ func TestNew_protectedMethod(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactCredentials_keepsTheHeaderShape(t *testing.T) {
+	fp := Fingerprint("tok-distinctive")
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{name: "one space", give: "Bearer tok-distinctive", want: "Bearer " + fp},
+		{name: "two spaces", give: "Bearer  tok-distinctive", want: "Bearer  " + fp},
+		{name: "tab", give: "Bearer\ttok-distinctive", want: "Bearer\t" + fp},
+		{name: "lower-case scheme", give: "bearer tok-distinctive", want: "bearer " + fp},
+		{name: "upper-case scheme", give: "BEARER tok-distinctive", want: "BEARER " + fp},
+		{name: "leading and trailing space", give: " Bearer tok-distinctive ", want: " Bearer " + fp + " "},
+		{name: "bare scheme", give: "Bearer", want: "Bearer"},
+		{name: "scheme and spaces only", give: "Bearer  ", want: "Bearer  "},
+		{name: "no scheme", give: "tok-distinctive", want: fp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := redactCredentials(tt.give); got != tt.want {
+				t.Errorf("redactCredentials(%q) = %q, want %q", tt.give, got, tt.want)
+			}
+		})
+	}
+}
