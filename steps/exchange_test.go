@@ -243,3 +243,47 @@ func TestRedactCredentials_keepsTheHeaderShape(t *testing.T) {
 		})
 	}
 }
+
+// TestMadeUpPasswords_redactedInTheEcho has a target echo the login it
+// refuses: the probe's made-up password must be fingerprinted in the
+// response as it is in the request.
+func TestMadeUpPasswords_redactedInTheEcho(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"bad password %s"}`, r.PostForm.Get("password"))
+	}))
+	t.Cleanup(ts.Close)
+	s, err := New(Target{BaseURL: ts.URL, Username: "u", Password: NewSecret(exPassword)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	tests := []struct {
+		name     string
+		send     func(*scenario) error
+		password string
+	}{
+		{name: "unknown user", send: func(st *scenario) error { return st.requestTokenForUnknownUser(context.Background()) }, password: "x-"},
+		{name: "wrong password", send: func(st *scenario) error { return st.requestTokenWithWrongPassword(context.Background()) }, password: "wrong-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := s.newScenario()
+			if err := tt.send(st); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(st.last.body), tt.password+st.marker) {
+				t.Fatalf("the fake target did not echo the password: %s", st.last.body)
+			}
+			got := st.exchangeRedactor().record(st.last).String()
+			if strings.Contains(got, tt.password+st.marker) {
+				t.Errorf("the made-up password shows in clear:\n%s", got)
+			}
+			if !strings.Contains(got, "bad password [secret sha256:") {
+				t.Errorf("the echoed password is not fingerprinted:\n%s", got)
+			}
+		})
+	}
+}

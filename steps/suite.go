@@ -424,6 +424,17 @@ func newMarker() string {
 	return "ac" + hex.EncodeToString(b)
 }
 
+// madeUpSecret returns prefix and the scenario's marker, a password or
+// client secret the scenario invents, and registers it with the suite's
+// redactor: a report shows it fingerprinted wherever it appears, so a
+// target that echoes it is shown consistently with the request that sent
+// it.
+func (st *scenario) madeUpSecret(prefix string) string {
+	v := prefix + st.marker
+	st.redact.Add(v)
+	return v
+}
+
 func statusText(code int) string {
 	return fmt.Sprintf("status %d", code)
 }
