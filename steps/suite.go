@@ -26,7 +26,10 @@ import (
 // own.
 type Suite struct {
 	target Target
-	http   *resty.Client
+	// declared is the capabilities as the profile gave them, before the
+	// probe filled in the unknown ones: a skip says which said so.
+	declared Capabilities
+	http     *resty.Client
 	// secrets knows every secret of the run: the profile's, and every
 	// token any scenario, the probe or the preflight obtained.
 	secrets Redactor
@@ -80,7 +83,7 @@ func New(t Target) (*Suite, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}))
-	s := &Suite{target: t, http: client}
+	s := &Suite{target: t, declared: t.Capabilities, http: client}
 	s.learnProfileSecrets()
 	return s, nil
 }

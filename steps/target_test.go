@@ -110,3 +110,47 @@ func TestNew_checksTheSigningKey(t *testing.T) {
 		})
 	}
 }
+
+// TestUnmet_saysWhoSaidTheCapabilityIsMissing checks that a skip for a
+// missing capability blames the profile when the profile declared it
+// missing, and the probe when the probe found it missing.
+func TestUnmet_saysWhoSaidTheCapabilityIsMissing(t *testing.T) {
+	no := false
+	tests := []struct {
+		name     string
+		need     string
+		declared Capabilities
+		want     string
+	}{
+		{name: "refresh declared false", need: "refresh", declared: Capabilities{Refresh: &no},
+			want: "the profile says the target has no refresh_token grant"},
+		{name: "revocation declared false", need: "revocation", declared: Capabilities{Revocation: &no},
+			want: "the profile says the target has no revocation endpoint"},
+		{name: "introspection declared false", need: "introspection", declared: Capabilities{Introspection: &no},
+			want: "the profile says the target has no introspection endpoint"},
+		{name: "discovery declared false", need: "discovery", declared: Capabilities{Discovery: &no},
+			want: "the profile says the target has no authorization server metadata"},
+		{name: "JWKS declared false", need: "jwks", declared: Capabilities{JWKS: &no},
+			want: "the profile says the target has no JWKS"},
+		{name: "refresh detected missing", need: "refresh",
+			want: "the target has no refresh_token grant (none detected before the run, and the profile does not say)"},
+		{name: "JWKS detected missing", need: "jwks",
+			want: "the target has no JWKS (none detected before the run, and the profile does not say)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Target{BaseURL: "https://example.com", Username: "u", Capabilities: tt.declared})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What the probe does for a capability the profile left unknown.
+			caps := &s.target.Capabilities
+			for _, c := range []**bool{&caps.Refresh, &caps.Revocation, &caps.Introspection, &caps.Discovery, &caps.JWKS} {
+				setIfUnknown(c, false)
+			}
+			if got := s.unmet(tt.need); got != tt.want {
+				t.Errorf("unmet(%q) = %q, want %q", tt.need, got, tt.want)
+			}
+		})
+	}
+}
