@@ -287,3 +287,38 @@ func TestMadeUpPasswords_redactedInTheEcho(t *testing.T) {
 		})
 	}
 }
+
+// TestMismatch_showsAPathNotAURL checks that a check sending to an
+// absolute URL (D09's introspection endpoint, from the metadata) reports
+// its path like the others do.
+func TestMismatch_showsAPathNotAURL(t *testing.T) {
+	tests := []struct {
+		name string
+		base string
+		sent string
+		want string
+	}{
+		{name: "under the base URL", base: "https://as.example/api", sent: "https://as.example/api/oauth/introspect", want: "/oauth/introspect"},
+		{name: "base URL at the root", base: "https://as.example", sent: "https://as.example/introspect?x=1", want: "/introspect?x=1"},
+		{name: "same host outside the base path", base: "https://as.example/api", sent: "https://as.example/apiv2/introspect", want: "/apiv2/introspect"},
+		{name: "another host", base: "https://as.example", sent: "https://idp.example/introspect", want: "https://idp.example/introspect"},
+		{name: "relative path", base: "https://as.example/api", sent: "/token", want: "/token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Target{BaseURL: tt.base, Username: "u"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.newScenario()
+			st.last = &exchange{method: "POST", path: tt.sent, status: 500}
+			var ce *CheckError
+			if err := st.mismatch("status 200", "status 500"); !errors.As(err, &ce) {
+				t.Fatalf("mismatch = %v, want a CheckError", err)
+			}
+			if ce.Path != tt.want {
+				t.Errorf("Path = %q, want %q", ce.Path, tt.want)
+			}
+		})
+	}
+}

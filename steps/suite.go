@@ -221,12 +221,37 @@ func (st *scenario) mismatch(expected, got string) error {
 	}
 	return &CheckError{
 		Method:   st.last.method,
-		Path:     st.redact.Scrub(st.last.path),
+		Path:     st.redact.Scrub(st.suite.shownPath(st.last.path)),
 		Status:   st.last.status,
 		Expected: clip(st.redact.Scrub(expected)),
 		Got:      clip(st.redact.Scrub(got)),
 		Exchange: st.exchangeRedactor().record(st.last),
 	}
+}
+
+// shownPath returns a request's path as a report prints it. Most requests
+// go to a path relative to the base URL; one to an endpoint the metadata
+// names (D09's introspection endpoint) goes to an absolute URL, which is
+// shown like the others: relative to the base URL when under it, as its
+// path when elsewhere on the target's host, and in full only on another
+// host, where the host is news.
+func (s *Suite) shownPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || !u.IsAbs() {
+		return p
+	}
+	base, err := url.Parse(s.target.BaseURL)
+	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(u.RequestURI(), base.EscapedPath()); ok && base.EscapedPath() != "" &&
+		(rest == "" || rest[0] == '/' || rest[0] == '?') {
+		if rest == "" || rest[0] == '?' {
+			rest = "/" + rest
+		}
+		return rest
+	}
+	return u.RequestURI()
 }
 
 // request is one HTTP request to send to the target.
