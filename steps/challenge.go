@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -18,8 +19,9 @@ type Challenge struct {
 // ParseChallenges parses WWW-Authenticate field values into challenges. It
 // follows RFC 9110 §11.2: challenges and parameters are comma separated,
 // values are tokens or quoted strings. It is lenient where servers commonly
-// are (spaces around "=") and returns an error naming the first byte it
-// cannot read.
+// are (spaces around "=") and returns an error describing what it cannot
+// read in words, never as an offset: the header a report prints is the
+// redacted one, whose offsets differ.
 func ParseChallenges(values []string) ([]Challenge, error) {
 	var out []Challenge
 	for _, v := range values {
@@ -47,7 +49,11 @@ func (p *challengeParser) parse() ([]Challenge, error) {
 		}
 		scheme := p.token()
 		if scheme == "" {
-			return out, fmt.Errorf("expected an auth-scheme at byte %d", p.i)
+			where := "at the start"
+			if len(out) > 0 {
+				where = fmt.Sprintf("after the %s challenge", out[len(out)-1].Scheme)
+			}
+			return out, fmt.Errorf("expected an auth-scheme %s, found %q", where, p.s[p.i])
 		}
 		c := Challenge{Scheme: scheme, Params: map[string]string{}}
 		if err := p.params(&c); err != nil {
@@ -74,7 +80,7 @@ func (p *challengeParser) params(c *Challenge) error {
 		p.skip(" \t")
 		value, err := p.value()
 		if err != nil {
-			return err
+			return fmt.Errorf("%s after %s=", err, name)
 		}
 		key := strings.ToLower(name)
 		if _, dup := c.Params[key]; dup {
@@ -102,11 +108,15 @@ func (p *challengeParser) value() (string, error) {
 				b.WriteByte(ch)
 			}
 		}
-		return "", fmt.Errorf("unterminated quoted string")
+		return "", errors.New("an unterminated quoted string")
 	}
 	v := p.token()
-	if v == "" {
-		return "", fmt.Errorf("expected a value at byte %d", p.i)
+	switch {
+	case v != "":
+	case p.i >= len(p.s):
+		return "", errors.New("no value (the header ends)")
+	default:
+		return "", fmt.Errorf("no value (found %q)", p.s[p.i])
 	}
 	return v, nil
 }

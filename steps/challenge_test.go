@@ -2,6 +2,7 @@ package steps
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -68,4 +69,32 @@ func FuzzParseChallenges(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = ParseChallenges([]string{s}) // must not panic or loop
 	})
+}
+
+// TestParseChallenges_errorsDescribeTheProblem checks that a parse error
+// says what is wrong in words: an offset would point into the unredacted
+// header while the report prints the redacted one.
+func TestParseChallenges_errorsDescribeTheProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{name: "unterminated quote", give: `Bearer realm="api", error="invalid_token`, want: "an unterminated quoted string after error="},
+		{name: "value missing at the end", give: `Bearer error=`, want: "no value (the header ends) after error="},
+		{name: "value missing before a comma", give: `Bearer error=, realm="a"`, want: `no value (found ',') after error=`},
+		{name: "no scheme", give: `"x"`, want: `expected an auth-scheme at the start, found '"'`},
+		{name: "junk after a challenge", give: `Bearer realm="a" "x"`, want: `expected an auth-scheme after the Bearer challenge, found '"'`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseChallenges([]string{tt.give})
+			if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want one ending %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "byte") {
+				t.Errorf("err %v names an offset", err)
+			}
+		})
+	}
 }

@@ -193,17 +193,25 @@ func (er exchangeRedactor) responseHeader(h http.Header) http.Header {
 }
 
 // redactCredentials keeps the scheme of an Authorization value (RFC 9110
-// §11.4) and fingerprints the credentials after it.
+// §11.4) and fingerprints the credentials after it. Everything else is
+// kept byte for byte, the scheme's case and the spacing included: a check
+// such as B08 is about exactly that shape, and its report must show it.
 func redactCredentials(v string) string {
-	scheme, creds, _ := strings.Cut(strings.TrimSpace(v), " ")
-	creds = strings.TrimSpace(creds)
-	switch {
-	case creds != "":
-		return scheme + " " + Fingerprint(creds)
-	case authSchemes[strings.ToLower(scheme)]:
-		return v // a bare scheme such as "Bearer" carries nothing
+	body := strings.TrimLeft(v, " \t")
+	lead := v[:len(v)-len(body)]
+	trimmed := strings.TrimRight(body, " \t")
+	trail := body[len(trimmed):]
+	end := strings.IndexAny(trimmed, " \t")
+	if end < 0 {
+		if authSchemes[strings.ToLower(trimmed)] {
+			return v // a bare scheme such as "Bearer" carries nothing
+		}
+		return Fingerprint(v) // a credential without a scheme
 	}
-	return Fingerprint(v) // a credential without a scheme
+	scheme, rest := trimmed[:end], trimmed[end:]
+	creds := strings.TrimLeft(rest, " \t")
+	gap := rest[:len(rest)-len(creds)]
+	return lead + scheme + gap + Fingerprint(creds) + trail
 }
 
 // authSchemes are the HTTP authentication schemes a bare Authorization

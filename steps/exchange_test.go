@@ -217,3 +217,108 @@ func TestNew_protectedMethod(t *testing.T) {
 		}
 	}
 }
+
+func TestRedactCredentials_keepsTheHeaderShape(t *testing.T) {
+	fp := Fingerprint("tok-distinctive")
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{name: "one space", give: "Bearer tok-distinctive", want: "Bearer " + fp},
+		{name: "two spaces", give: "Bearer  tok-distinctive", want: "Bearer  " + fp},
+		{name: "tab", give: "Bearer\ttok-distinctive", want: "Bearer\t" + fp},
+		{name: "lower-case scheme", give: "bearer tok-distinctive", want: "bearer " + fp},
+		{name: "upper-case scheme", give: "BEARER tok-distinctive", want: "BEARER " + fp},
+		{name: "leading and trailing space", give: " Bearer tok-distinctive ", want: " Bearer " + fp + " "},
+		{name: "bare scheme", give: "Bearer", want: "Bearer"},
+		{name: "scheme and spaces only", give: "Bearer  ", want: "Bearer  "},
+		{name: "no scheme", give: "tok-distinctive", want: fp},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := redactCredentials(tt.give); got != tt.want {
+				t.Errorf("redactCredentials(%q) = %q, want %q", tt.give, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMadeUpPasswords_redactedInTheEcho has a target echo the login it
+// refuses: the probe's made-up password must be fingerprinted in the
+// response as it is in the request.
+func TestMadeUpPasswords_redactedInTheEcho(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"error":"invalid_grant","error_description":"bad password %s"}`, r.PostForm.Get("password"))
+	}))
+	t.Cleanup(ts.Close)
+	s, err := New(Target{BaseURL: ts.URL, Username: "u", Password: NewSecret(exPassword)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	tests := []struct {
+		name     string
+		send     func(*scenario) error
+		password string
+	}{
+		{name: "unknown user", send: func(st *scenario) error { return st.requestTokenForUnknownUser(context.Background()) }, password: "x-"},
+		{name: "wrong password", send: func(st *scenario) error { return st.requestTokenWithWrongPassword(context.Background()) }, password: "wrong-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := s.newScenario()
+			if err := tt.send(st); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(st.last.body), tt.password+st.marker) {
+				t.Fatalf("the fake target did not echo the password: %s", st.last.body)
+			}
+			got := st.exchangeRedactor().record(st.last).String()
+			if strings.Contains(got, tt.password+st.marker) {
+				t.Errorf("the made-up password shows in clear:\n%s", got)
+			}
+			if !strings.Contains(got, "bad password [secret fp:") {
+				t.Errorf("the echoed password is not fingerprinted:\n%s", got)
+			}
+		})
+	}
+}
+
+// TestMismatch_showsAPathNotAURL checks that a check sending to an
+// absolute URL (D09's introspection endpoint, from the metadata) reports
+// its path like the others do.
+func TestMismatch_showsAPathNotAURL(t *testing.T) {
+	tests := []struct {
+		name string
+		base string
+		sent string
+		want string
+	}{
+		{name: "under the base URL", base: "https://as.example/api", sent: "https://as.example/api/oauth/introspect", want: "/oauth/introspect"},
+		{name: "base URL at the root", base: "https://as.example", sent: "https://as.example/introspect?x=1", want: "/introspect?x=1"},
+		{name: "same host outside the base path", base: "https://as.example/api", sent: "https://as.example/apiv2/introspect", want: "/apiv2/introspect"},
+		{name: "another host", base: "https://as.example", sent: "https://idp.example/introspect", want: "https://idp.example/introspect"},
+		{name: "relative path", base: "https://as.example/api", sent: "/token", want: "/token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Target{BaseURL: tt.base, Username: "u"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.newScenario()
+			st.last = &exchange{method: "POST", path: tt.sent, status: 500}
+			var ce *CheckError
+			if err := st.mismatch("status 200", "status 500"); !errors.As(err, &ce) {
+				t.Fatalf("mismatch = %v, want a CheckError", err)
+			}
+			if ce.Path != tt.want {
+				t.Errorf("Path = %q, want %q", ce.Path, tt.want)
+			}
+		})
+	}
+}

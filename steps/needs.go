@@ -75,14 +75,16 @@ func (s *Suite) SkipReason(tags []string) string {
 // unmet returns why the target lacks need, or "" when it has it.
 func (s *Suite) unmet(need string) string {
 	t := s.target
-	capability := func(c *bool, what string) string {
+	capability := func(c, declared *bool, what string) string {
 		switch {
 		case c == nil:
 			return what + " was neither declared in the profile nor detected"
-		case !*c:
-			return "the target has no " + what + " (not in the profile, not detected)"
+		case *c:
+			return ""
+		case declared != nil:
+			return "the profile says the target has no " + what
 		}
-		return ""
+		return "the target has no " + what + " (none detected before the run, and the profile does not say)"
 	}
 	switch need {
 	case "key":
@@ -98,20 +100,20 @@ func (s *Suite) unmet(need string) string {
 			return "the target's login is not an RFC 6749 token endpoint (login style " + t.LoginStyle + ")"
 		}
 	case "refresh":
-		return capability(t.Capabilities.Refresh, "refresh_token grant")
+		return capability(t.Capabilities.Refresh, s.declared.Refresh, "refresh_token grant")
 	case "revocation":
-		return capability(t.Capabilities.Revocation, "revocation endpoint")
+		return capability(t.Capabilities.Revocation, s.declared.Revocation, "revocation endpoint")
 	case "introspection":
-		return capability(t.Capabilities.Introspection, "introspection endpoint")
+		return capability(t.Capabilities.Introspection, s.declared.Introspection, "introspection endpoint")
 	case "discovery":
-		return capability(t.Capabilities.Discovery, "authorization server metadata")
+		return capability(t.Capabilities.Discovery, s.declared.Discovery, "authorization server metadata")
 	case "jwks":
-		return capability(t.Capabilities.JWKS, "JWKS")
+		return capability(t.Capabilities.JWKS, s.declared.JWKS, "JWKS")
 	case "scope":
 		if t.ScopedUser == nil || t.ScopedPath == "" {
 			return "no scoped user and scoped endpoint in the profile"
 		}
-		return capability(t.Capabilities.Scopes, "scope-restricted endpoint")
+		return capability(t.Capabilities.Scopes, s.declared.Scopes, "scope-restricted endpoint")
 	case "second-user":
 		if t.SecondUser == nil {
 			return "no second user in the profile"

@@ -26,7 +26,10 @@ import (
 // own.
 type Suite struct {
 	target Target
-	http   *resty.Client
+	// declared is the capabilities as the profile gave them, before the
+	// probe filled in the unknown ones: a skip says which said so.
+	declared Capabilities
+	http     *resty.Client
 	// secrets knows every secret of the run: the profile's, and every
 	// token any scenario, the probe or the preflight obtained.
 	secrets Redactor
@@ -56,6 +59,13 @@ func New(t Target) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	if k := t.SigningKey; k != nil {
+		// An unusable key is the profile's problem, not the target's: say so
+		// now rather than fail every check that mints a token.
+		if _, err := jwtforge.SigningKey(k.Alg, k.Key.Reveal()); err != nil {
+			return nil, fmt.Errorf("target: %w", err)
+		}
+	}
 	hc := t.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
@@ -73,7 +83,7 @@ func New(t Target) (*Suite, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}))
-	s := &Suite{target: t, http: client}
+	s := &Suite{target: t, declared: t.Capabilities, http: client}
 	s.learnProfileSecrets()
 	return s, nil
 }
@@ -116,7 +126,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	sc.Before(s.skipUnmetNeeds)
 	sc.Before(st.countForgery)
 	sc.After(st.uncountForgery)
-	register(compiledSteps{sc}, st)
+	register(sc, st)
 }
 
 // newScenario returns fresh scenario state whose redactor is the suite's.
@@ -211,12 +221,37 @@ func (st *scenario) mismatch(expected, got string) error {
 	}
 	return &CheckError{
 		Method:   st.last.method,
-		Path:     st.redact.Scrub(st.last.path),
+		Path:     st.redact.Scrub(st.suite.shownPath(st.last.path)),
 		Status:   st.last.status,
 		Expected: clip(st.redact.Scrub(expected)),
 		Got:      clip(st.redact.Scrub(got)),
 		Exchange: st.exchangeRedactor().record(st.last),
 	}
+}
+
+// shownPath returns a request's path as a report prints it. Most requests
+// go to a path relative to the base URL; one to an endpoint the metadata
+// names (D09's introspection endpoint) goes to an absolute URL, which is
+// shown like the others: relative to the base URL when under it, as its
+// path when elsewhere on the target's host, and in full only on another
+// host, where the host is news.
+func (s *Suite) shownPath(p string) string {
+	u, err := url.Parse(p)
+	if err != nil || !u.IsAbs() {
+		return p
+	}
+	base, err := url.Parse(s.target.BaseURL)
+	if err != nil || !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(u.RequestURI(), base.EscapedPath()); ok && base.EscapedPath() != "" &&
+		(rest == "" || rest[0] == '/' || rest[0] == '?') {
+		if rest == "" || rest[0] == '?' {
+			rest = "/" + rest
+		}
+		return rest
+	}
+	return u.RequestURI()
 }
 
 // request is one HTTP request to send to the target.
@@ -415,6 +450,17 @@ func newMarker() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return "ac" + hex.EncodeToString(b)
+}
+
+// madeUpSecret returns prefix and the scenario's marker, a password or
+// client secret the scenario invents, and registers it with the suite's
+// redactor: a report shows it fingerprinted wherever it appears, so a
+// target that echoes it is shown consistently with the request that sent
+// it.
+func (st *scenario) madeUpSecret(prefix string) string {
+	v := prefix + st.marker
+	st.redact.Add(v)
+	return v
 }
 
 func statusText(code int) string {

@@ -47,10 +47,10 @@ func (st *scenario) requestTokenWithWrongClientSecret(ctx context.Context, where
 	r := request{method: http.MethodPost, path: t.TokenPath}
 	switch where {
 	case "the Authorization header":
-		r.basicUser, r.basicPass = url.QueryEscape(t.ClientID), "wrong-"+st.marker
+		r.basicUser, r.basicPass = url.QueryEscape(t.ClientID), st.madeUpSecret("wrong-")
 	case "the body":
 		form.Set("client_id", t.ClientID)
-		form.Set("client_secret", "wrong-"+st.marker)
+		form.Set("client_secret", st.madeUpSecret("wrong-"))
 	default:
 		return fmt.Errorf("unknown place %q: use \"the Authorization header\" or \"the body\"", where)
 	}
@@ -171,9 +171,9 @@ const timingSamples = 5
 func (st *scenario) compareUnknownUserAndWrongPassword(ctx context.Context) error {
 	unknown := st.passwordGrant(func(f url.Values) {
 		f.Set("username", "nonexistent-"+st.marker)
-		f.Set("password", "x-"+st.marker)
+		f.Set("password", st.madeUpSecret("x-"))
 	})
-	wrong := st.passwordGrant(func(f url.Values) { f.Set("password", "wrong-"+st.marker) })
+	wrong := st.passwordGrant(func(f url.Values) { f.Set("password", st.madeUpSecret("wrong-")) })
 	timings, err := st.timeLogins(ctx, unknown, wrong)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func (st *scenario) thePasswordGrantShouldNotBeOffered() error {
 // (CHECKS.md T17, opt-in: it may lock the user out).
 func (st *scenario) bruteForce(ctx context.Context, n int) error {
 	for range n {
-		if err := st.send(ctx, st.passwordGrant(func(f url.Values) { f.Set("password", "wrong-"+st.marker) })); err != nil {
+		if err := st.send(ctx, st.passwordGrant(func(f url.Values) { f.Set("password", st.madeUpSecret("wrong-")) })); err != nil {
 			return err
 		}
 		st.seen = append(st.seen, st.last)

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/cucumber/godog"
 )
 
 // Step keywords of a StepDoc. A step registered with KeywordAny matches
@@ -155,19 +157,19 @@ func vocabDocs() []StepDoc {
 
 // registerVocabulary binds the QA vocabulary (vocab_*.go) for one
 // scenario. Its state lives in a vocab of the scenario's own.
-func registerVocabulary(sc stepRegistry, st *scenario) {
+func registerVocabulary(sc *godog.ScenarioContext, st *scenario) {
 	v := &vocab{st: st, vars: map[string]string{}, tokens: map[string]string{}}
 	v.resetRequest()
 	for _, s := range vocabSteps {
 		switch s.doc.Keyword {
 		case KeywordGiven:
-			sc.Given(s.doc.Pattern, s.bind(v))
+			sc.Given(pattern(s.doc.Pattern), s.bind(v))
 		case KeywordWhen:
-			sc.When(s.doc.Pattern, s.bind(v))
+			sc.When(pattern(s.doc.Pattern), s.bind(v))
 		case KeywordThen:
-			sc.Then(s.doc.Pattern, s.bind(v))
+			sc.Then(pattern(s.doc.Pattern), s.bind(v))
 		default:
-			sc.Step(s.doc.Pattern, s.bind(v))
+			sc.Step(pattern(s.doc.Pattern), s.bind(v))
 		}
 	}
 }

@@ -26,14 +26,14 @@ func (st *scenario) requestTokenWithValidCredentials(ctx context.Context) error 
 }
 
 func (st *scenario) requestTokenWithWrongPassword(ctx context.Context) error {
-	wrong := "wrong-" + st.marker
+	wrong := st.madeUpSecret("wrong-")
 	return st.send(ctx, st.passwordGrant(func(f url.Values) { f.Set("password", wrong) }))
 }
 
 func (st *scenario) requestTokenForUnknownUser(ctx context.Context) error {
 	return st.send(ctx, st.passwordGrant(func(f url.Values) {
 		f.Set("username", "nonexistent-"+st.marker)
-		f.Set("password", "x-"+st.marker)
+		f.Set("password", st.madeUpSecret("x-"))
 	}))
 }
 

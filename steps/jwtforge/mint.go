@@ -2,10 +2,14 @@ package jwtforge
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -39,25 +43,80 @@ func Mint(alg string, key any, header, claims map[string]any) (string, error) {
 
 // SigningKey turns the key material of a profile into what Mint takes:
 // the bytes of an HMAC secret, or the private key parsed from PEM (PKCS #8,
-// PKCS #1 or SEC 1).
+// PKCS #1 or SEC 1). It checks that the key suits alg: a non-empty secret
+// for HS*, an RSA key for RS* and PS*, an EC key on the alg's curve for
+// ES*, an Ed25519 key for EdDSA. Its errors never contain key material.
 func SigningKey(alg, material string) (any, error) {
 	if strings.HasPrefix(alg, "HS") {
+		if _, err := hmacHash(alg); err != nil {
+			return nil, fmt.Errorf("signing key: %w", err)
+		}
+		if material == "" {
+			return nil, fmt.Errorf("signing key for %s: the HMAC secret is empty", alg)
+		}
 		return []byte(material), nil
+	}
+	want, known := keyKinds[alg]
+	if !known {
+		return nil, fmt.Errorf("signing key: algorithm %q is not supported (use HS*, RS*, PS*, ES256/384/512 or EdDSA)", alg)
 	}
 	block, _ := pem.Decode([]byte(material))
 	if block == nil {
-		return nil, fmt.Errorf("signing key for %s: not PEM", alg)
+		return nil, fmt.Errorf("signing key for %s: not PEM: %s", alg, want)
 	}
+	var key any
 	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		return k, nil
+		key = k
+	} else if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
+		key = k
+	} else if k, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
+		key = k
+	} else {
+		return nil, fmt.Errorf("signing key for %s: PEM block %q is not a private key this harness reads: %s", alg, block.Type, want)
 	}
-	if k, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		return k, nil
+	if err := keyFits(alg, key); err != nil {
+		return nil, fmt.Errorf("signing key for %s: %w: %s", alg, err, want)
 	}
-	if k, err := x509.ParseECPrivateKey(block.Bytes); err == nil {
-		return k, nil
+	return key, nil
+}
+
+// keyKinds says, for each asymmetric alg, what key it needs.
+var keyKinds = map[string]string{
+	"RS256": rsaKind, "RS384": rsaKind, "RS512": rsaKind,
+	"PS256": rsaKind, "PS384": rsaKind, "PS512": rsaKind,
+	"ES256": "it needs an EC private key on P-256 in PEM",
+	"ES384": "it needs an EC private key on P-384 in PEM",
+	"ES512": "it needs an EC private key on P-521 in PEM",
+	"EdDSA": "it needs an Ed25519 private key in PEM (PKCS #8)",
+}
+
+const rsaKind = "it needs an RSA private key in PEM"
+
+// keyFits reports whether key is of the kind alg signs with.
+func keyFits(alg string, key any) error {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS") {
+			return nil
+		}
+		return errors.New("the PEM holds an RSA key")
+	case *ecdsa.PrivateKey:
+		curve := map[string]elliptic.Curve{"ES256": elliptic.P256(), "ES384": elliptic.P384(), "ES512": elliptic.P521()}[alg]
+		switch {
+		case curve == nil:
+			return errors.New("the PEM holds an EC key")
+		case k.Curve != curve:
+			return fmt.Errorf("the PEM holds an EC key on %s", k.Curve.Params().Name)
+		}
+		return nil
+	case ed25519.PrivateKey:
+		if alg == "EdDSA" {
+			return nil
+		}
+		return errors.New("the PEM holds an Ed25519 key")
+	default:
+		return fmt.Errorf("the PEM holds a %T", key)
 	}
-	return nil, fmt.Errorf("signing key for %s: unsupported PEM block %q", alg, block.Type)
 }
 
 // Verify reports whether the token's signature verifies with pub under its

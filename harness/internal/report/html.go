@@ -18,7 +18,23 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 type htmlCheck struct {
 	Check
 	Label, Anchor, Severity, Name, Refs string
-	Failures                            []htmlFailure
+	// Note is Detail when it says more than the title, else empty.
+	Note     string
+	Symbol   string // the outcome as a symbol, for readers without colour
+	Failures []htmlFailure
+}
+
+// outcomeSymbols mark each outcome in the matrix, so that it reads without
+// colour; the page's legend says what each one means.
+var outcomeSymbols = map[Outcome]string{
+	Passed: "✓", Failed: "✗", Warning: "!", Waived: "~", Stale: "±",
+	Skipped: "–", NotRun: "·", Pending: "…", Undefined: "?",
+}
+
+// htmlLegendEntry is one outcome in the matrix's legend.
+type htmlLegendEntry struct {
+	Outcome Outcome
+	Symbol  string
 }
 
 type htmlFailure struct {
@@ -45,6 +61,7 @@ type htmlPage struct {
 	Outcomes   []Outcome
 	CountRows  []htmlCountRow
 	Severities []string
+	Legend     []htmlLegendEntry
 	Matrix     []htmlMatrixRow
 	Checks     []htmlCheck
 	Findings   []htmlCheck
@@ -54,10 +71,21 @@ type htmlPage struct {
 // script and no external asset, so it can be archived and mailed as is.
 // Every value is escaped by html/template.
 func WriteHTML(w io.Writer, r Run) error {
-	page := htmlPage{Run: r, Failed: r.Failed(), Severities: append(severities[:len(severities):len(severities)], "-")}
+	page := htmlPage{Run: r, Failed: r.Failed(), Severities: severities[:len(severities):len(severities)]}
+	for _, c := range r.Checks {
+		if severity(c) == "-" {
+			// A column for checks without a severity tag, only when there
+			// are some.
+			page.Severities = append(page.Severities, "-")
+			break
+		}
+	}
 	for _, o := range outcomeOrder {
 		if o == Passed || o == Failed || r.Count("", o) > 0 {
 			page.Outcomes = append(page.Outcomes, o)
+		}
+		if r.Count("", o) > 0 {
+			page.Legend = append(page.Legend, htmlLegendEntry{Outcome: o, Symbol: outcomeSymbols[o]})
 		}
 	}
 	for _, sev := range append(append([]string(nil), severities...), "") {
@@ -100,7 +128,10 @@ func WriteHTML(w io.Writer, r Run) error {
 func newHTMLCheck(c Check, i int) htmlCheck {
 	hc := htmlCheck{
 		Check: c, Label: c.CheckID, Anchor: "check-" + c.CheckID, Severity: severity(c),
-		Name: c.Title(), Refs: strings.Join(c.Refs, ", "),
+		Name: c.Title(), Refs: strings.Join(c.Refs, ", "), Symbol: outcomeSymbols[c.Outcome],
+	}
+	if d := c.Detail(); d != hc.Name {
+		hc.Note = d
 	}
 	if c.CheckID == "" {
 		hc.Label, hc.Anchor = "-", fmt.Sprintf("scenario-%d", i)

@@ -139,9 +139,20 @@ func TestWriteHTML_golden(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"<details><summary><code>POST /token HTTP/1.1 → 200</code></summary>",
-		"X-Api-Key: [secret fp:5e1f0c]", "&lt;b&gt;Bearer&lt;/b&gt;", "…[1234 more bytes]"} {
+		"X-Api-Key: [secret fp:5e1f0c]", "&lt;b&gt;Bearer&lt;/b&gt;", "…[1234 more bytes]",
+		// The matrix reads without colour: a legend, and a symbol per cell.
+		`Legend: <span class="o passed">✓ passed</span> <span class="o failed">✗ failed</span>`,
+		`>✗ T02</a>`,
+		// A failed row keeps the check's title next to the failure.
+		`<td>T02</td><td>the token response must not be cached</td>`,
+		"<dt>references</dt><dd>RFC 6749 §5.1</dd>"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("html report lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"RFC RFC", "<th>-</th>"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("html report contains %q", bad)
 		}
 	}
 	golden(t, "report.golden.html", buf.Bytes())
@@ -279,6 +290,32 @@ func TestDetail_signingKeyHint(t *testing.T) {
 			r := report.Build("", []runner.CheckResult{c}, report.Catalog{}, nil)
 			if got := strings.Contains(r.Checks[0].Detail(), "is the signing key right?"); got != tt.want {
 				t.Errorf("hint shown = %v, want %v: %s", got, tt.want, r.Checks[0].Detail())
+			}
+		})
+	}
+}
+
+// TestWriteHTML_severityColumnOnlyWhenNeeded checks that the matrix has a
+// "-" column only when some check has no severity tag.
+func TestWriteHTML_severityColumnOnlyWhenNeeded(t *testing.T) {
+	tests := []struct {
+		name     string
+		severity string
+		wantDash bool
+	}{
+		{name: "every check has a severity", severity: "security", wantDash: false},
+		{name: "a check without one", severity: "", wantDash: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checks := []runner.CheckResult{{Meta: runner.Meta{CheckID: "T02", Severity: tt.severity}, Verdict: runner.Passed,
+				Scenarios: []runner.ScenarioResult{{Name: "T02 x", Verdict: runner.Passed}}}}
+			var buf bytes.Buffer
+			if err := report.WriteHTML(&buf, report.Build("http://t", checks, report.Catalog{}, nil)); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(buf.String(), "<th>-</th>"); got != tt.wantDash {
+				t.Errorf("a \"-\" column: %v, want %v", got, tt.wantDash)
 			}
 		})
 	}
