@@ -118,6 +118,11 @@ type Target struct {
 	// checks tagged @needs-second-client need it.
 	SecondClientID     string
 	SecondClientSecret Secret
+	// TimingTolerance is how far apart T07 lets the fastest latencies of an
+	// unknown user's and a wrong password's refusals be. Default: 100 ms
+	// plus half the slower one (see latencyTolerance). A noisy network or a
+	// loaded runner may need more.
+	TimingTolerance time.Duration
 	// Destructive allows checks tagged @destructive, which may lock the
 	// valid user out for a while.
 	Destructive bool

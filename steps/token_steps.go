@@ -249,7 +249,11 @@ func (st *scenario) bothRefusalsShouldLookTheSame() error {
 		return st.mismatch(fmt.Sprintf("the unknown user answered like a wrong password (%d %q)", wrong.status, wrong.code),
 			fmt.Sprintf("%d %q", unknown.status, unknown.code))
 	}
-	if (unknown.latency - wrong.latency).Abs() > latencyTolerance(unknown.latency, wrong.latency) {
+	tolerance := st.suite.target.TimingTolerance
+	if tolerance <= 0 {
+		tolerance = latencyTolerance(unknown.latency, wrong.latency)
+	}
+	if (unknown.latency - wrong.latency).Abs() > tolerance {
 		return st.mismatch("similar latency for an unknown user and a wrong password (no user enumeration)",
 			fmt.Sprintf("at best %s versus %s over %d logins each", unknown.latency.Round(time.Millisecond),
 				wrong.latency.Round(time.Millisecond), timingSamples))

@@ -109,3 +109,34 @@ func TestTimeLogins_spikesDoNotCount(t *testing.T) {
 		t.Errorf("a side slow every time measured %s, want at least 300ms", timings[2].latency)
 	}
 }
+
+// TestBothRefusalsShouldLookTheSame_timingTolerance: the profile's
+// tolerance replaces the default one.
+func TestBothRefusalsShouldLookTheSame_timingTolerance(t *testing.T) {
+	ms := time.Millisecond
+	timings := []loginTiming{
+		{ex: &exchange{method: "POST", path: "/token", status: 400}, status: 400, code: "invalid_grant", latency: 900 * ms},
+		{ex: &exchange{method: "POST", path: "/token", status: 400}, status: 400, code: "invalid_grant", latency: 2 * ms},
+	}
+	tests := []struct {
+		name      string
+		given     time.Duration
+		wantError bool
+	}{
+		{name: "default tolerance", given: 0, wantError: true},
+		{name: "a second", given: time.Second, wantError: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Target{BaseURL: "http://127.0.0.1:1", Username: "u", TimingTolerance: tt.given})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := s.newScenario()
+			st.timings = timings
+			if err := st.bothRefusalsShouldLookTheSame(); (err != nil) != tt.wantError {
+				t.Errorf("err = %v, want error %v", err, tt.wantError)
+			}
+		})
+	}
+}

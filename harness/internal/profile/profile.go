@@ -46,9 +46,11 @@ type Profile struct {
 	Issuer       string            `yaml:"issuer"`
 	Audience     string            `yaml:"audience"`
 	Leeway       Duration          `yaml:"leeway"`
-	MaxWait      Duration          `yaml:"max_wait"`
-	Destructive  bool              `yaml:"destructive"`
-	Timeout      Duration          `yaml:"timeout"`
+	// TimingTolerance is T07's latency allowance; 0 means the default.
+	TimingTolerance Duration `yaml:"timing_tolerance"`
+	MaxWait         Duration `yaml:"max_wait"`
+	Destructive     bool     `yaml:"destructive"`
+	Timeout         Duration `yaml:"timeout"`
 }
 
 // Login says how the valid user logs in.

@@ -38,6 +38,7 @@ func Resolve(p Profile, env Env) (steps.Target, error) {
 		Issuer:             p.Issuer,
 		Audience:           p.Audience,
 		Leeway:             time.Duration(p.Leeway),
+		TimingTolerance:    time.Duration(p.TimingTolerance),
 		MaxWait:            time.Duration(p.MaxWait),
 		Destructive:        p.Destructive,
 		Timeout:            time.Duration(p.Timeout),

@@ -133,6 +133,8 @@ var Settings = []Setting{
 		set: str(func(p *Profile) *string { return &p.Audience })},
 	{Name: "leeway", Kind: DurationKind, Usage: "clock skew the target tolerates",
 		set: dur(func(p *Profile) *Duration { return &p.Leeway })},
+	{Name: "timing-tolerance", Kind: DurationKind, Usage: "how far apart T07 lets an unknown user's and a wrong password's latencies be (default 100ms plus half the slower)",
+		set: dur(func(p *Profile) *Duration { return &p.TimingTolerance })},
 	{Name: "max-wait", Kind: DurationKind, Usage: "longest a check may wait, e.g. for expiry (0: no waiting checks)",
 		set: dur(func(p *Profile) *Duration { return &p.MaxWait })},
 	{Name: "destructive", Kind: Bool, Usage: "allow checks that may lock the valid user out",
