@@ -199,6 +199,15 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	if err != nil {
 		return usageErr(err)
 	}
+	if err := checkReportPaths(o, p); err != nil {
+		return usageErr(err)
+	}
+	if p.Target == "" {
+		changed := func(name string) bool { fl := flags.Lookup(name); return fl != nil && fl.Changed }
+		if err := checkEmbeddedIgnores(o, e.getenv, changed); err != nil {
+			return usageErr(err)
+		}
+	}
 	target, err := profile.Resolve(p, profile.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
 		return usageErr(err)
