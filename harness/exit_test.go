@@ -148,6 +148,9 @@ func TestRun_usageMessages(t *testing.T) {
 		{name: "bad client.auth", args: []string{"--profile", write("p3.yaml", "target: http://127.0.0.1:1\nclient:\n  auth: bogus\n")}, want: `p3.yaml:3: client.auth "bogus": use none, basic or post`},
 		{name: "deviations not a list", args: []string{"--deviations", write("d1.yaml", "check: T02\n")}, want: "d1.yaml:1: expected a list, found a mapping"},
 		{name: "misspelt deviation key", args: []string{"--deviations", write("d2.yaml", "- chek: T02\n")}, want: `d2.yaml:1: unknown key "chek" (did you mean "check"?)`},
+		{name: "deviation without reason", args: []string{"--deviations", write("d3.yaml", "- check: T02\n")}, want: "d3.yaml:1: T02 has no reason (every deviation needs one)"},
+		{name: "password in the profile", args: []string{"--profile", write("p4.yaml", "target: http://127.0.0.1:1\nuser:\n  password: x\n")}, want: `p4.yaml:3: "password" would put a secret in the profile: use password_env or password_file`},
+		{name: "credential header in the profile", args: []string{"--profile", write("p5.yaml", "target: http://127.0.0.1:1\nheaders:\n  X-Api-Key: k\n")}, want: `p5.yaml:3: header "X-Api-Key" would put a credential in the profile: move it to headers_env:`},
 		{name: "random seed not a number", args: []string{"--random=abc"}, want: `--random "abc": not a whole number`},
 		{name: "empty features directory", args: []string{"--features", empty, "--no-builtin"}, want: "--features: no *.feature files under " + empty},
 		{name: "target without host", args: []string{"--target", "http://"}, want: `target "http://" has no host`},
@@ -166,6 +169,9 @@ func TestRun_usageMessages(t *testing.T) {
 				if strings.Contains(res.stderr, leak) {
 					t.Errorf("stderr leaks %q:\n%s", leak, res.stderr)
 				}
+			}
+			if strings.Count(res.stderr, filepath.Base(dir)) > 1 {
+				t.Errorf("message names the file more than once:\n%s", res.stderr)
 			}
 			if strings.Count(strings.TrimSpace(res.stderr), "\n") > 0 {
 				t.Errorf("message takes more than one line:\n%s", res.stderr)
