@@ -78,10 +78,26 @@ func TestRun_interruptedExitCode(t *testing.T) {
 func TestRun_lintsFeaturesFirst(t *testing.T) {
 	tests := []struct {
 		name       string
+		vars       map[string]string
 		args       []string
 		wantStderr []string
 		wantAbsent []string
 	}{
+		{
+			name:       "outline without examples",
+			args:       []string{"--features", "testdata/lint/outline"},
+			wantStderr: []string{"outline.feature:4: scenario outline \"Q10 each order path answers\" has no Examples rows", "1 problem(s)"},
+		},
+		{
+			name:       "unset env placeholder",
+			args:       []string{"--features", "testdata/lint/envvar"},
+			wantStderr: []string{"envvar.feature:6: {{env.AUTHCONFORM_ORDER_ID}}: AUTHCONFORM_ORDER_ID is not set", "1 problem(s)"},
+		},
+		{
+			name:       "own tag allowed as in lint",
+			args:       []string{"--features", "testdata/lint/envvar", "--allow-tag", "smoke"},
+			wantStderr: []string{"AUTHCONFORM_ORDER_ID is not set"},
+		},
 		{
 			name:       "undefined step",
 			args:       []string{"--features", "testdata/undefined"},
@@ -91,20 +107,20 @@ func TestRun_lintsFeaturesFirst(t *testing.T) {
 		{
 			name: "built-in ID clash and forbidden env var",
 			args: []string{"--features", "testdata/lint/tags"},
-			wantStderr: []string{"tags.feature:9: @T01 is a built-in check ID", "tags.feature:17: {{env.HOME}}",
-				"2 problem(s)"},
-			wantAbsent: []string{"has no check ID"},
+			wantStderr: []string{"tags.feature:3: scenario \"a scenario without check ID or severity\" has no check ID",
+				"tags.feature:3: scenario \"a scenario without check ID or severity\" has no severity",
+				"tags.feature:9: @T01 is a built-in check ID", "tags.feature:17: {{env.HOME}}", "4 problem(s)"},
 		},
 		{
 			name:       "no clash without the built-in checks",
 			args:       []string{"--features", "testdata/lint/tags", "--no-builtin"},
-			wantStderr: []string{"tags.feature:17: {{env.HOME}}", "1 problem(s)"},
+			wantStderr: []string{"tags.feature:17: {{env.HOME}}", "3 problem(s)"},
 			wantAbsent: []string{"@T01"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := invoke(t, nil, append([]string{"run"}, tt.args...)...)
+			res := invoke(t, tt.vars, append([]string{"run"}, tt.args...)...)
 			if res.code != exitUsage {
 				t.Errorf("exit %d, want 2; stderr %s", res.code, res.stderr)
 			}
