@@ -94,3 +94,30 @@ func TestRun_embeddedRefusesTargetSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestRun_noVerdictSaysWhy checks the exit-3 message: a refused
+// connection says so and claims no timeout, and a refused login names
+// the OAuth error code the target sent.
+func TestRun_noVerdictSaysWhy(t *testing.T) {
+	ref := startReference(t, "alice", "right-password", []byte("0123456789abcdef0123456789abcdef"))
+	tests := []struct {
+		name       string
+		givenVars  map[string]string
+		givenArgs  []string
+		wantStderr string
+		wantAbsent string
+	}{
+		{name: "connection refused", givenArgs: []string{"--target", closedPort(t)},
+			wantStderr: "connection refused)\n", wantAbsent: "expected an answer within"},
+		{name: "wrong password", givenVars: map[string]string{"AUTHCONFORM_USERNAME": "alice", "AUTHCONFORM_PASSWORD": "wrong"}, givenArgs: []string{"--target", ref.URL},
+			wantStderr: `got status 400; the target answered error "invalid_grant" (wrong username or password?)`, wantAbsent: "wrong\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := invoke(t, tt.givenVars, append([]string{"run", "--tags", "@T01"}, tt.givenArgs...)...)
+			if res.code != exitUnreachable || !strings.Contains(res.stderr, tt.wantStderr) || strings.Contains(res.stderr, tt.wantAbsent) {
+				t.Errorf("exit %d, stderr %q; want 3, %q and not %q", res.code, res.stderr, tt.wantStderr, tt.wantAbsent)
+			}
+		})
+	}
+}

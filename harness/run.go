@@ -260,7 +260,7 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		if ctx.Err() != nil {
 			return &exitError{interruptCode(ctx), errors.New("interrupted before any check ran")}
 		}
-		err = fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err)
+		err = fmt.Errorf("no verdict possible against %s: %s", target.BaseURL, explainNoVerdict(err))
 		run := report.Run{Target: target.BaseURL, Warnings: warnings, NoVerdict: err.Error()}
 		if werr := o.writeNoVerdict(run); werr != nil {
 			return unreachableErr(fmt.Errorf("%w; and %w", err, werr))
