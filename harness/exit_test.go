@@ -78,10 +78,26 @@ func TestRun_interruptedExitCode(t *testing.T) {
 func TestRun_lintsFeaturesFirst(t *testing.T) {
 	tests := []struct {
 		name       string
+		vars       map[string]string
 		args       []string
 		wantStderr []string
 		wantAbsent []string
 	}{
+		{
+			name:       "outline without examples",
+			args:       []string{"--features", "testdata/lint/outline"},
+			wantStderr: []string{"outline.feature:4: scenario outline \"Q10 each order path answers\" has no Examples rows", "1 problem(s)"},
+		},
+		{
+			name:       "unset env placeholder",
+			args:       []string{"--features", "testdata/lint/envvar"},
+			wantStderr: []string{"envvar.feature:6: {{env.AUTHCONFORM_ORDER_ID}}: AUTHCONFORM_ORDER_ID is not set", "1 problem(s)"},
+		},
+		{
+			name:       "own tag allowed as in lint",
+			args:       []string{"--features", "testdata/lint/envvar", "--allow-tag", "smoke"},
+			wantStderr: []string{"AUTHCONFORM_ORDER_ID is not set"},
+		},
 		{
 			name:       "undefined step",
 			args:       []string{"--features", "testdata/undefined"},
@@ -91,20 +107,20 @@ func TestRun_lintsFeaturesFirst(t *testing.T) {
 		{
 			name: "built-in ID clash and forbidden env var",
 			args: []string{"--features", "testdata/lint/tags"},
-			wantStderr: []string{"tags.feature:9: @T01 is a built-in check ID", "tags.feature:17: {{env.HOME}}",
-				"2 problem(s)"},
-			wantAbsent: []string{"has no check ID"},
+			wantStderr: []string{"tags.feature:3: scenario \"a scenario without check ID or severity\" has no check ID",
+				"tags.feature:3: scenario \"a scenario without check ID or severity\" has no severity",
+				"tags.feature:9: @T01 is a built-in check ID", "tags.feature:17: {{env.HOME}}", "4 problem(s)"},
 		},
 		{
 			name:       "no clash without the built-in checks",
 			args:       []string{"--features", "testdata/lint/tags", "--no-builtin"},
-			wantStderr: []string{"tags.feature:17: {{env.HOME}}", "1 problem(s)"},
+			wantStderr: []string{"tags.feature:17: {{env.HOME}}", "3 problem(s)"},
 			wantAbsent: []string{"@T01"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := invoke(t, nil, append([]string{"run"}, tt.args...)...)
+			res := invoke(t, tt.vars, append([]string{"run"}, tt.args...)...)
 			if res.code != exitUsage {
 				t.Errorf("exit %d, want 2; stderr %s", res.code, res.stderr)
 			}
@@ -148,6 +164,9 @@ func TestRun_usageMessages(t *testing.T) {
 		{name: "bad client.auth", args: []string{"--profile", write("p3.yaml", "target: http://127.0.0.1:1\nclient:\n  auth: bogus\n")}, want: `p3.yaml:3: client.auth "bogus": use none, basic or post`},
 		{name: "deviations not a list", args: []string{"--deviations", write("d1.yaml", "check: T02\n")}, want: "d1.yaml:1: expected a list, found a mapping"},
 		{name: "misspelt deviation key", args: []string{"--deviations", write("d2.yaml", "- chek: T02\n")}, want: `d2.yaml:1: unknown key "chek" (did you mean "check"?)`},
+		{name: "deviation without reason", args: []string{"--deviations", write("d3.yaml", "- check: T02\n")}, want: "d3.yaml:1: T02 has no reason (every deviation needs one)"},
+		{name: "password in the profile", args: []string{"--profile", write("p4.yaml", "target: http://127.0.0.1:1\nuser:\n  password: x\n")}, want: `p4.yaml:3: "password" would put a secret in the profile: use password_env or password_file`},
+		{name: "credential header in the profile", args: []string{"--profile", write("p5.yaml", "target: http://127.0.0.1:1\nheaders:\n  X-Api-Key: k\n")}, want: `p5.yaml:3: header "X-Api-Key" would put a credential in the profile: move it to headers_env:`},
 		{name: "random seed not a number", args: []string{"--random=abc"}, want: `--random "abc": not a whole number`},
 		{name: "empty features directory", args: []string{"--features", empty, "--no-builtin"}, want: "--features: no *.feature files under " + empty},
 		{name: "target without host", args: []string{"--target", "http://"}, want: `target "http://" has no host`},
@@ -166,6 +185,9 @@ func TestRun_usageMessages(t *testing.T) {
 				if strings.Contains(res.stderr, leak) {
 					t.Errorf("stderr leaks %q:\n%s", leak, res.stderr)
 				}
+			}
+			if strings.Count(res.stderr, filepath.Base(dir)) > 1 {
+				t.Errorf("message names the file more than once:\n%s", res.stderr)
 			}
 			if strings.Count(strings.TrimSpace(res.stderr), "\n") > 0 {
 				t.Errorf("message takes more than one line:\n%s", res.stderr)

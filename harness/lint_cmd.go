@@ -74,17 +74,21 @@ type linter struct {
 	// scenario of another name that carries the ID would be merged into
 	// the built-in check's verdict.
 	builtins map[string][]string
-	// forRun is set for the check "harness run" makes before it starts:
-	// only what stops a run (syntax, steps, {{env.*}}, a clash with the
-	// built-in checks it runs) is a problem; tags are lint's business.
-	// Lint, which cannot know whether the built-in checks will run,
-	// reports a clash as a note.
+	// forRun is set for the check "harness run" makes before it starts.
+	// Run and lint apply the same rules; two findings depend on what only
+	// run knows, so lint reports them as notes and run as problems: a
+	// clash with the built-in checks (lint cannot know whether they will
+	// run) and an unset {{env.*}} variable (lint may run elsewhere).
 	forRun bool
+	// getenv reads the variables {{env.*}} placeholders name; nil skips
+	// the check that they are set.
+	getenv func(string) string
 }
 
-// newLinter returns the linter of "harness lint".
-func newLinter(allow map[string]bool) linter {
-	return linter{match: steps.MatchStep, allow: allow, builtins: builtinChecks()}
+// newLinter returns the linter of "harness lint" and, forRun, of the
+// check "harness run" makes before it starts: one set of rules for both.
+func newLinter(allow map[string]bool, getenv func(string) string, forRun bool) linter {
+	return linter{match: steps.MatchStep, allow: allow, builtins: builtinChecks(), getenv: getenv, forRun: forRun}
 }
 
 // builtinChecks maps each built-in check ID to its scenarios' names.
@@ -103,11 +107,8 @@ func builtinChecks() map[string][]string {
 }
 
 // lintFeatures is "harness lint".
-func lintFeatures(e env, args []string, allowTags []string) error {
-	allow := map[string]bool{}
-	for _, t := range allowTags {
-		allow["@"+strings.TrimPrefix(t, "@")] = true
-	}
+func lintFeatures(e env, args []string, allowTagList []string) error {
+	allow := allowTags(allowTagList)
 	// Without arguments, the built-in features; with them, files on disk
 	// named as the user wrote them, so FILE:LINE opens in an editor.
 	fsys, root, paths := fs.FS(features.FS), "", []string{"."}
@@ -126,7 +127,7 @@ func lintFeatures(e env, args []string, allowTags []string) error {
 		return &exitError{exitUsage, err}
 	}
 
-	l := newLinter(allow)
+	l := newLinter(allow, e.getenv, false)
 	problems := 0
 	for _, name := range files {
 		data, err := fs.ReadFile(fsys, name)
@@ -145,6 +146,15 @@ func lintFeatures(e env, args []string, allowTags []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d feature file(s): no problems found\n", len(files))
 	return nil
+}
+
+// allowTags is the set of tags --allow-tag names, each with its "@".
+func allowTags(tags []string) map[string]bool {
+	allow := map[string]bool{}
+	for _, t := range tags {
+		allow["@"+strings.TrimPrefix(t, "@")] = true
+	}
+	return allow
 }
 
 // displayPath names a file for the user: relative to the working
@@ -218,10 +228,11 @@ func (l linter) file(path string, data []byte) []finding {
 			out = append(out, f)
 		}
 	}
+	for _, f := range outlineFindings(doc) {
+		f.path = path
+		add(f)
+	}
 	for _, t := range docTags(doc) {
-		if l.forRun {
-			continue
-		}
 		if msg := checkTag(t.Name, t == featureTag(doc, t), allow); msg != "" {
 			add(finding{path: path, line: t.Location.Line, msg: msg})
 		}
@@ -241,6 +252,8 @@ func (l linter) file(path string, data []byte) []finding {
 			for _, m := range envPlaceholder.FindAllStringSubmatch(stepSource(s), -1) {
 				if !strings.HasPrefix(m[1], steps.EnvPrefix) {
 					add(finding{path: path, line: line, msg: fmt.Sprintf("{{env.%s}}: only environment variables whose names start with %s may be read; rename it %s%s", m[1], steps.EnvPrefix, steps.EnvPrefix, strings.TrimPrefix(m[1], steps.EnvPrefix))})
+				} else if l.getenv != nil && l.getenv(m[1]) == "" {
+					add(finding{path: path, line: line, note: !l.forRun, msg: fmt.Sprintf("{{env.%s}}: %s is not set; set it before the run", m[1], m[1])})
 				}
 			}
 		}
@@ -266,14 +279,53 @@ func (l linter) scenario(p *messages.Pickle) []finding {
 	if names, builtin := l.builtins[m.CheckID]; builtin && !slices.Contains(names, p.Name) {
 		out = append(out, finding{note: !l.forRun, msg: fmt.Sprintf("@%s is a built-in check ID: with the built-in checks in the run, this scenario is merged into their verdict; give it an ID of its own (such as @Q%s), or run with --no-builtin", m.CheckID, m.CheckID[1:])})
 	}
-	if l.forRun {
-		return out
-	}
 	if m.CheckID == "" {
 		out = append(out, finding{msg: fmt.Sprintf("scenario %q has no check ID: tag it with an ID of its own such as @Q01 and start its name with it (every scenario names its check)", p.Name)})
 	}
 	if m.Severity == "" {
 		out = append(out, finding{msg: fmt.Sprintf("scenario %q has no severity: tag it @security, @conformance or @advisory (the severity decides whether its failure fails the run)", p.Name)})
+	}
+	return out
+}
+
+// outlineParam matches a <parameter> of a Scenario Outline step.
+var outlineParam = regexp.MustCompile(`<[^<>\s]+>`)
+
+// outlineFindings reports each Scenario Outline of doc without an
+// Examples row: Gherkin runs it once with its <parameters> sent
+// literally, or not at all.
+func outlineFindings(doc *messages.GherkinDocument) []finding {
+	var out []finding
+	check := func(sc *messages.Scenario) {
+		rows := 0
+		for _, ex := range sc.Examples {
+			rows += len(ex.TableBody)
+		}
+		if rows > 0 {
+			return
+		}
+		outline := len(sc.Examples) > 0 || strings.Contains(sc.Keyword, "Outline") || strings.Contains(sc.Keyword, "Template")
+		for _, st := range sc.Steps {
+			outline = outline || outlineParam.MatchString(st.Text)
+		}
+		if outline {
+			out = append(out, finding{line: sc.Location.Line, msg: fmt.Sprintf("scenario outline %q has no Examples rows: its <parameters> would be sent literally; add an Examples: table with a row per case", sc.Name)})
+		}
+	}
+	if doc.Feature == nil {
+		return nil
+	}
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil {
+			check(c.Scenario)
+		}
+		if c.Rule != nil {
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil {
+					check(rc.Scenario)
+				}
+			}
+		}
 	}
 	return out
 }

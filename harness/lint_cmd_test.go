@@ -89,6 +89,18 @@ func TestLint_brokenFiles(t *testing.T) {
 			},
 		},
 		{
+			name:       "a Scenario Outline without Examples",
+			givenArgs:  []string{"lint", "testdata/lint/outline"},
+			wantCode:   exitFailed,
+			wantOutput: []string{`outline.feature:4: scenario outline "Q10 each order path answers" has no Examples rows: its <parameters> would be sent literally`},
+		},
+		{
+			name:       "an unset env var is a note only: lint may run elsewhere",
+			givenArgs:  []string{"lint", "testdata/lint/envvar"},
+			wantCode:   exitOK,
+			wantOutput: []string{"envvar.feature:6: note: {{env.AUTHCONFORM_ORDER_ID}}: AUTHCONFORM_ORDER_ID is not set", "no problems found"},
+		},
+		{
 			name:       "a clean file",
 			givenArgs:  []string{"lint", "testdata/lint/clean.feature"},
 			wantCode:   exitOK,
@@ -139,10 +151,10 @@ func TestLint_ambiguousStep(t *testing.T) {
 	twice := func(string, string) []steps.StepDoc {
 		return []steps.StepDoc{{Pattern: `^a (.*)$`}, {Pattern: `^(.*) step$`}}
 	}
-	src := []byte("Feature: f\n  Scenario: s\n    Given a step\n")
+	src := []byte("Feature: f\n  @Q01 @advisory\n  Scenario: Q01 s\n    Given a step\n")
 	got := linter{match: twice, forRun: true}.file("f.feature", src)
-	if len(got) != 1 || got[0].line != 3 || !strings.Contains(got[0].msg, "ambiguous step: Given a step matches 2 definitions") {
-		t.Fatalf("findings %v, want one ambiguous step on line 3", got)
+	if len(got) != 1 || got[0].line != 4 || !strings.Contains(got[0].msg, "ambiguous step: Given a step matches 2 definitions") {
+		t.Fatalf("findings %v, want one ambiguous step on line 4", got)
 	}
 }
 

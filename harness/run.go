@@ -51,11 +51,15 @@ type runOptions struct {
 type featureOpts struct {
 	dirs      []string
 	noBuiltin bool
+	allowTags []string
+	// getenv, set by "run", makes an unset {{env.*}} variable a problem.
+	getenv func(string) string
 }
 
 func addFeatureFlags(f *pflag.FlagSet, o *featureOpts) {
 	f.StringArrayVar(&o.dirs, "features", nil, "also run the *.feature files under `DIR` (repeatable)")
 	f.BoolVar(&o.noBuiltin, "no-builtin", false, "leave out the built-in checks; run only --features directories")
+	f.StringSliceVar(&o.allowTags, "allow-tag", nil, "a tag the --features scenarios may carry besides the harness's own, such as @smoke (repeatable; as for \"harness lint\")")
 }
 
 // mount loads the selected feature trees, after checking the --features
@@ -88,9 +92,9 @@ func (o featureOpts) mount() (*catalog.Mounts, []catalog.Scenario, error) {
 // lint checks the *.feature files of the --features directories; an
 // error lists every problem, one line each.
 func (o featureOpts) lint() error {
-	l := linter{match: steps.MatchStep, forRun: true}
-	if !o.noBuiltin {
-		l.builtins = builtinChecks()
+	l := newLinter(allowTags(o.allowTags), o.getenv, true)
+	if o.noBuiltin {
+		l.builtins = nil
 	}
 	var problems []string
 	for _, d := range o.dirs {
@@ -191,6 +195,7 @@ func unreachableErr(err error) error { return &exitError{exitUnreachable, err} }
 
 // runChecks is "harness run".
 func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) error {
+	o.getenv = e.getenv
 	p, err := loadProfile(e, flags, o.profilePath)
 	if err != nil {
 		return usageErr(err)
@@ -198,6 +203,15 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	plan, err := o.plan()
 	if err != nil {
 		return usageErr(err)
+	}
+	if err := checkReportPaths(o, p); err != nil {
+		return usageErr(err)
+	}
+	if p.Target == "" {
+		changed := func(name string) bool { fl := flags.Lookup(name); return fl != nil && fl.Changed }
+		if err := checkEmbeddedIgnores(o, e.getenv, changed); err != nil {
+			return usageErr(err)
+		}
 	}
 	target, err := profile.Resolve(p, profile.Env{Getenv: e.getenv, ReadFile: os.ReadFile})
 	if err != nil {
@@ -246,7 +260,7 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		if ctx.Err() != nil {
 			return &exitError{interruptCode(ctx), errors.New("interrupted before any check ran")}
 		}
-		err = fmt.Errorf("no verdict possible against %s: %w", target.BaseURL, err)
+		err = fmt.Errorf("no verdict possible against %s: %s", target.BaseURL, explainNoVerdict(err))
 		run := report.Run{Target: target.BaseURL, Warnings: warnings, NoVerdict: err.Error()}
 		if werr := o.writeNoVerdict(run); werr != nil {
 			return unreachableErr(fmt.Errorf("%w; and %w", err, werr))

@@ -77,7 +77,7 @@ func (d Deviation) validate(known map[string]bool) error {
 	case known != nil && !known[d.Check]:
 		return fmt.Errorf("line %d: check %s is not in the catalogue (see harness checks)", d.line, d.Check)
 	case strings.TrimSpace(d.Reason) == "":
-		return fmt.Errorf("line %d: %s has no reason; every deviation needs one", d.line, d.Check)
+		return fmt.Errorf("line %d: %s has no reason (every deviation needs one)", d.line, d.Check)
 	}
 	return nil
 }

@@ -155,6 +155,9 @@ func Parse(src []byte) (Profile, error) {
 	if err := rejectSecrets(&root); err != nil {
 		return Profile{}, err
 	}
+	if err := rejectSecretHeaders(&root); err != nil {
+		return Profile{}, err
+	}
 	var p Profile
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)
@@ -240,13 +243,59 @@ func rejectSecrets(n *yaml.Node) error {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if instead, bad := forbidden[k.Value]; bad {
-				return fmt.Errorf("line %d: %q would put a secret in the profile; use %s", k.Line, k.Value, instead)
+				return fmt.Errorf("line %d: %q would put a secret in the profile: use %s", k.Line, k.Value, instead)
 			}
 		}
 	}
 	for _, c := range n.Content {
 		if err := rejectSecrets(c); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// credentialHeaders are header names that carry a credential; a header
+// whose name contains one of credentialWords is taken for one too.
+var (
+	credentialHeaders = map[string]bool{"authorization": true, "proxy-authorization": true, "cookie": true}
+	credentialWords   = []string{"key", "token", "secret", "password", "session", "auth"}
+)
+
+// isCredentialHeader reports whether a header of that name would carry a
+// credential.
+func isCredentialHeader(name string) bool {
+	n := strings.ToLower(name)
+	if credentialHeaders[n] {
+		return true
+	}
+	for _, w := range credentialWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// rejectSecretHeaders fails on a headers: entry whose name says it holds a
+// credential: its value would be a secret written in the profile.
+func rejectSecretHeaders(root *yaml.Node) error {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value != "headers" || n.Content[i+1].Kind != yaml.MappingNode {
+			continue
+		}
+		h := n.Content[i+1]
+		for j := 0; j+1 < len(h.Content); j += 2 {
+			if k := h.Content[j]; isCredentialHeader(k.Value) {
+				return fmt.Errorf("line %d: header %q would put a credential in the profile: move it to headers_env:, naming the env var that holds it (%s: MY_ENV_VAR)", k.Line, k.Value, k.Value)
+			}
 		}
 	}
 	return nil

@@ -35,6 +35,9 @@ func TestParse_errorsNameTheLine(t *testing.T) {
 		{name: "client secret in clear", givenYAML: "client:\n  secret: s\n", wantInErr: []string{"line 2", "secret_env"}},
 		{name: "bad duration", givenYAML: "leeway: soon\n", wantInErr: []string{"line 1", "duration"}},
 		{name: "wrong type", givenYAML: "destructive: maybe\n", wantInErr: []string{"line 1"}},
+		{name: "authorization header in clear", givenYAML: "target: x\nheaders:\n  Authorization: Bearer abc\n", wantInErr: []string{"line 3", `header "Authorization"`, "headers_env:"}},
+		{name: "api key header in clear", givenYAML: "headers:\n  X-Trace: on\n  X-Api-Key: k\n", wantInErr: []string{"line 3", "X-Api-Key", "headers_env:"}},
+		{name: "cookie header in clear", givenYAML: "headers:\n  cookie: sid=1\n", wantInErr: []string{"line 2", "cookie"}},
 		{name: "unsupported method", givenYAML: "protected:\n  method: OPTIONS\n", wantInErr: []string{"protected.method", "GET, POST"}},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,11 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/authconform/authconform/harness/internal/runner"
 )
 
 // JUnit XML as CI servers read it (the Jenkins/Surefire schema): one
@@ -83,10 +88,14 @@ func WriteJUnit(w io.Writer, r Run) error {
 			doc.Suites = append(doc.Suites, junitSuite{Name: c.Area})
 		}
 		s := &doc.Suites[i]
-		tc := junitCase{Name: c.Scenarios[0].Name, Classname: c.Area}
+		tc := junitCase{Name: c.junitName(), Classname: c.Area}
 		switch c.Outcome {
 		case Failed, Undefined:
-			tc.Failure = &junitMessage{Message: c.Detail(), Type: severity(c), Text: c.Exchange()}
+			msg := c.Detail()
+			if f, ok := c.FirstFailure(); ok && len(c.Scenarios) > 1 {
+				msg = "variant " + strconv.Quote(c.variant(f)) + ": " + msg
+			}
+			tc.Failure = &junitMessage{Message: msg, Type: severity(c), Text: c.Exchange()}
 			s.Failures++
 		case Waived, Skipped, Pending:
 			tc.Skipped = &junitMessage{Message: c.Detail()}
@@ -96,6 +105,9 @@ func WriteJUnit(w io.Writer, r Run) error {
 			s.Skipped++
 		case Warning, Stale:
 			tc.SystemOut = string(c.Outcome) + ": " + c.Detail()
+		}
+		if v := c.variants(); v != "" {
+			tc.SystemOut = strings.TrimPrefix(tc.SystemOut+"\n"+v, "\n")
 		}
 		s.Cases = append(s.Cases, tc)
 		s.Tests++
@@ -116,4 +128,34 @@ func WriteJUnit(w io.Writer, r Run) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// junitName names a check's test case as the summary and the HTML report
+// title it, "T05 the access token is made of visible ASCII characters",
+// whichever of its scenarios finished first: the name stays the same from
+// run to run, so CI can follow a check's history.
+func (c Check) junitName() string {
+	if c.CheckID == "" {
+		return c.Title()
+	}
+	return c.CheckID + " " + c.Title()
+}
+
+// variant is a scenario's name without the check ID it starts with.
+func (c Check) variant(s runner.ScenarioResult) string {
+	return strings.TrimSpace(strings.TrimPrefix(s.Name, c.CheckID))
+}
+
+// variants lists, for a check of several scenarios, each scenario's own
+// variant and verdict, one a line in name order; "" for one scenario.
+func (c Check) variants() string {
+	if len(c.Scenarios) < 2 {
+		return ""
+	}
+	var lines []string
+	for _, s := range c.Scenarios {
+		lines = append(lines, fmt.Sprintf("variant %q: %s", c.variant(s), s.Verdict))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }

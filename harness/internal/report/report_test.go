@@ -320,3 +320,57 @@ func TestWriteHTML_severityColumnOnlyWhenNeeded(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteJUnit_severalScenarios checks that a check of several
+// scenarios is one test case named by its check title, as the summary and
+// HTML report name it, whichever scenario finished first; each scenario's
+// own variant is listed, and a failure says which variant failed.
+func TestWriteJUnit_severalScenarios(t *testing.T) {
+	sc := func(name string, v runner.Verdict) runner.ScenarioResult {
+		return runner.ScenarioResult{Meta: runner.ParseTags([]string{"@D09", "@conformance"}), Name: name, URI: "discovery.feature", Verdict: v}
+	}
+	failed := sc("D09 introspection says a revoked token is not active", runner.Failed)
+	failed.Expected, failed.Got = "active false", "active true"
+	checks := runner.ByCheck([]runner.ScenarioResult{
+		sc("D09 introspection needs the caller to authenticate", runner.Passed),
+		failed,
+		sc("D09 introspection says an issued access token is active", runner.Passed),
+	})
+	r := report.Build("https://t", checks,
+		report.Catalog{Areas: map[string]string{"discovery.feature": "Discovery"},
+			Titles: map[string]string{"D09": "introspection says an issued access token is active"}}, nil)
+	var buf bytes.Buffer
+	if err := report.WriteJUnit(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+				SystemOut string `xml:"system-out"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 1 {
+		t.Fatalf("want one test case:\n%s", buf.String())
+	}
+	tc := doc.Suites[0].Cases[0]
+	if want := "D09 " + r.Checks[0].Title(); tc.Name != want {
+		t.Errorf("test case %q, want the summary's title %q", tc.Name, want)
+	}
+	if want := `variant "introspection says a revoked token is not active": expected active false`; !strings.HasPrefix(tc.Failure.Message, want) {
+		t.Errorf("failure message %q, want it to start with %q", tc.Failure.Message, want)
+	}
+	wantOut := "variant \"introspection needs the caller to authenticate\": passed\n" +
+		"variant \"introspection says a revoked token is not active\": failed\n" +
+		"variant \"introspection says an issued access token is active\": passed"
+	if tc.SystemOut != wantOut {
+		t.Errorf("system-out %q, want %q", tc.SystemOut, wantOut)
+	}
+}

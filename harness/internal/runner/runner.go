@@ -157,6 +157,16 @@ func (c *collector) before(ctx context.Context, sc *godog.Scenario) (context.Con
 	if reason == "" {
 		return ctx, nil
 	}
+	// A scenario whose needs are unmet would be skipped anyway: it is
+	// reported skipped with that reason, not "not run", so that a stop
+	// hides no skip. The steps' own hook skips it.
+	tags := make([]string, len(sc.Tags))
+	for i, t := range sc.Tags {
+		tags[i] = t.Name
+	}
+	if c.suite.SkipReason(tags) != "" {
+		return ctx, nil
+	}
 	c.mu.Lock()
 	c.cancelled[sc.Id] = reason
 	c.mu.Unlock()
