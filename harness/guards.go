@@ -98,7 +98,7 @@ func samePath(a, b string) bool {
 
 // harnessSide are the settings that describe how the harness behaves, not
 // the target: the embedded reference server keeps them.
-var harnessSide = map[string]bool{"timeout": true, "max-wait": true, "destructive": true}
+var harnessSide = map[string]bool{"timeout": true, "max-wait": true, "destructive": true, "timing-tolerance": true}
 
 // checkEmbeddedIgnores refuses to fall back to the embedded reference
 // server when the user described a target (a profile, a credential, a

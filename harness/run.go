@@ -531,6 +531,7 @@ func startEmbedded(ctx context.Context, target *steps.Target, opts embedded.Opti
 	t := emb.Target
 	t.HTTPClient, t.Timeout, t.Headers = target.HTTPClient, target.Timeout, target.Headers
 	t.MaxWait, t.Destructive, t.Progress = target.MaxWait, target.Destructive, target.Progress
+	t.TimingTolerance = target.TimingTolerance
 	*target = t
 	return func() {
 		if err := emb.Stop(); err != nil {
