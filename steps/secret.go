@@ -5,7 +5,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -90,19 +92,44 @@ func (r *Redactor) Add(values ...string) {
 	defer r.mu.Unlock()
 	added := false
 	for _, v := range values {
-		if len(v) < 2 || r.known[v] {
-			continue
+		// A secret goes on the wire encoded as often as raw: a target that
+		// echoes a form body or a JSON string echoes those forms.
+		for _, form := range encodings(v) {
+			if len(form) < 2 || r.known[form] {
+				continue
+			}
+			if r.known == nil {
+				r.known = map[string]bool{}
+			}
+			r.known[form] = true
+			r.secrets = append(r.secrets, form)
+			added = true
 		}
-		if r.known == nil {
-			r.known = map[string]bool{}
-		}
-		r.known[v] = true
-		r.secrets = append(r.secrets, v)
-		added = true
 	}
 	if added {
 		sort.SliceStable(r.secrets, func(a, b int) bool { return len(r.secrets[a]) > len(r.secrets[b]) })
 	}
+}
+
+// encodings returns v and the forms it takes in a form body and in a JSON
+// string; Add skips the ones equal to v.
+func encodings(v string) []string {
+	out := []string{v}
+	if q := url.QueryEscape(v); q != v {
+		out = append(out, q)
+	}
+	// As a JSON string, with and without Go's HTML escaping of <, > and &.
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) == nil {
+		j := strings.TrimSuffix(b.String(), "\n")
+		out = append(out, j[1:len(j)-1])
+	}
+	if j, err := json.Marshal(v); err == nil {
+		out = append(out, string(j[1:len(j)-1]))
+	}
+	return out
 }
 
 // Scrub returns s with every secret replaced by its fingerprint.

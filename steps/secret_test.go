@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -107,5 +108,49 @@ func TestFingerprint_isKeyed(t *testing.T) {
 	plain := hex.EncodeToString(sum[:3])
 	if strings.Contains(Fingerprint(password), plain) {
 		t.Errorf("Fingerprint(%q) = %q holds the unkeyed SHA-256 prefix %s", password, Fingerprint(password), plain)
+	}
+}
+
+// TestRedactor_encodedForms: a secret echoed form-encoded or inside a JSON
+// string is scrubbed like the raw one.
+func TestRedactor_encodedForms(t *testing.T) {
+	const secret = `p@ss w+rd&"x"`
+	var r Redactor
+	r.Add(secret)
+	for _, echoed := range []string{url.QueryEscape(secret), `p@ss w+rd&\"x\"`, secret} {
+		if got := r.Scrub("got " + echoed); strings.Contains(got, echoed) {
+			t.Errorf("Scrub left %q in %q", echoed, got)
+		}
+	}
+}
+
+// TestMismatch_longOpaqueToken: a long opaque token in a finding is
+// scrubbed whole before the finding is shortened, so no part of it shows.
+func TestMismatch_longOpaqueToken(t *testing.T) {
+	token := strings.Repeat("opaqueTOKEN", 20) // 220 bytes, not a JWT
+	s, err := New(Target{BaseURL: "http://127.0.0.1:1", Username: "u"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := s.newScenario()
+	st.redact.Add(token)
+	st.last = &exchange{method: "GET", path: "/x", status: 200, body: []byte(`{"refresh_token":"` + token + `"}`)}
+	err = st.mismatch("no refresh token", describe(st.json("refresh_token")))
+	if strings.Contains(err.Error(), "opaqueTOKENopaque") {
+		t.Errorf("finding shows part of the token: %v", err)
+	}
+}
+
+// TestSuite_basicCredentialIsSecret: the base64 credential of a client's
+// Basic header is scrubbed, since a target may echo the header.
+func TestSuite_basicCredentialIsSecret(t *testing.T) {
+	s, err := New(Target{BaseURL: "http://127.0.0.1:1", Username: "u", ClientAuth: ClientAuthBasic,
+		ClientID: "client", ClientSecret: NewSecret("s3cret-value")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred := basicCredential("client", "s3cret-value")
+	if got := s.newScenario().redact.Scrub("echo: Basic " + cred); strings.Contains(got, cred) {
+		t.Errorf("Scrub left the Basic credential: %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -344,7 +345,8 @@ func (v *vocab) requestPath(rawPath string) (string, error) {
 func (v *vocab) onTarget(abs string) (string, error) {
 	u, err := url.Parse(abs)
 	if err != nil {
-		return "", fmt.Errorf("request URL %q: %w", v.st.redact.Scrub(abs), err)
+		// url.Error repeats the URL unscrubbed: wrap only its cause.
+		return "", fmt.Errorf("request URL %q: %w", v.st.redact.Scrub(abs), errors.Unwrap(err))
 	}
 	base, err := url.Parse(v.st.suite.target.BaseURL)
 	if err != nil {
