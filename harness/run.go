@@ -274,12 +274,18 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	}
 	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
 	run.Seed, run.Warnings, run.Stopped = plan.seed, warnings, res.Stopped
-	if err := o.writeReports(e, run, plan); err != nil {
-		return &exitError{exitFailed, err}
-	}
+	werr := o.writeReports(e, run, plan)
 	switch {
 	case ctx.Err() != nil:
-		return &exitError{interruptCode(ctx), errors.New("interrupted: the reports hold the checks that ran; the rest are \"not run\"")}
+		msg := "interrupted: the reports hold the checks that ran; the rest are \"not run\""
+		if werr != nil {
+			msg = fmt.Sprintf("interrupted, and a report could not be written: %v", werr)
+		}
+		return &exitError{interruptCode(ctx), errors.New(msg)}
+	case werr != nil:
+		// Exit 1 would claim a required check failed; a report that cannot
+		// be written is the environment's problem, like a bad path.
+		return usageErr(werr)
 	case run.Failed():
 		return &exitError{code: exitFailed}
 	case res.Stopped != "":
@@ -497,7 +503,7 @@ func (o runOptions) execute(ctx context.Context, e env, suite *steps.Suite, pl p
 	if pl.tmpCuke != "" {
 		_ = os.Chmod(pl.tmpCuke, 0o644) // CreateTemp made it private
 		if err := os.Rename(pl.tmpCuke, o.cucumber); err != nil {
-			return res, &exitError{exitFailed, fmt.Errorf("write cucumber report: %w", err)}
+			return res, usageErr(fmt.Errorf("write cucumber report: %w", err))
 		}
 	}
 	return res, nil

@@ -90,6 +90,7 @@ func resourceError(status int, code, description string) *oauthError {
 // handleError is the echo HTTPErrorHandler: it maps every error, ours or
 // echo's, to an RFC-shaped JSON response and logs the internal cause.
 func (s *Server) handleError(err error, c echo.Context) {
+	c.Set(ctxKeyErr, err) // for the access log, even when nothing more can be sent
 	if c.Response().Committed {
 		return
 	}
@@ -97,7 +98,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if !errors.As(err, &oe) {
 		oe = fromEchoError(err)
 	}
-	c.Set(ctxKeyErr, err)
 	s.applyChallengeFaults(oe)
 
 	h := c.Response().Header()
