@@ -221,35 +221,11 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		return usageErr(err)
 	}
 
-	var warnings []string
-	if o.tls.InsecureSkipVerify {
-		warnings = append(warnings, "TLS certificate verification is off (--insecure-skip-verify): the results do not show that the target is safe to reach")
+	warnings, stop, err := o.setupTarget(ctx, e, &target)
+	if err != nil {
+		return err
 	}
-	target.Progress = e.stderr
-	if target.BaseURL == "" {
-		opts, err := embeddedOptions(e.getenv)
-		if err != nil {
-			return usageErr(err)
-		}
-		stop, err := startEmbedded(ctx, &target, opts)
-		if err != nil {
-			return unreachableErr(fmt.Errorf("start the embedded reference server: %w", err))
-		}
-		defer stop()
-		fmt.Fprintf(e.stderr, "harness: no target given; running against the embedded reference server at %s\n", target.BaseURL)
-	}
-	if err := checkTargetURL(target.BaseURL); err != nil {
-		return usageErr(err)
-	}
-	if err := transport.CheckPlainHTTP(target.BaseURL, o.allowInsecureHTTP); err != nil {
-		return usageErr(err)
-	}
-	if o.allowInsecureHTTP && transport.CheckPlainHTTP(target.BaseURL, false) != nil {
-		warnings = append(warnings, "credentials were sent over plain http (--allow-insecure-http)")
-	}
-	for _, w := range warnings {
-		fmt.Fprintln(e.stderr, "harness: WARNING:", w)
-	}
+	defer stop()
 
 	suite, err := steps.New(target)
 	if err != nil {
@@ -274,7 +250,58 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 	}
 	run := report.Build(target.BaseURL, res.Checks, plan.catalog, plan.waivers)
 	run.Seed, run.Warnings, run.Stopped = plan.seed, warnings, res.Stopped
-	werr := o.writeReports(e, run, plan)
+	return runExit(ctx, run, o.writeReports(e, run, plan))
+}
+
+// setupTarget readies target for the run: it starts the embedded
+// reference server when no target URL is given, refuses a target URL that
+// is not one or a plain-HTTP target the options do not allow, and prints
+// the run's warnings, which it returns for the reports. The caller must
+// call stop once the run is over; setupTarget has already called it when
+// it returns an error.
+func (o runOptions) setupTarget(ctx context.Context, e env, target *steps.Target) (warnings []string, stop func(), err error) {
+	stop = func() {}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
+	if o.tls.InsecureSkipVerify {
+		warnings = append(warnings, "TLS certificate verification is off (--insecure-skip-verify): the results do not show that the target is safe to reach")
+	}
+	target.Progress = e.stderr
+	if target.BaseURL == "" {
+		opts, err := embeddedOptions(e.getenv)
+		if err != nil {
+			return nil, stop, usageErr(err)
+		}
+		stopEmbedded, err := startEmbedded(ctx, target, opts)
+		if err != nil {
+			return nil, stop, unreachableErr(fmt.Errorf("start the embedded reference server: %w", err))
+		}
+		stop = stopEmbedded
+		fmt.Fprintf(e.stderr, "harness: no target given; running against the embedded reference server at %s\n", target.BaseURL)
+	}
+	if err := checkTargetURL(target.BaseURL); err != nil {
+		return nil, stop, usageErr(err)
+	}
+	if err := transport.CheckPlainHTTP(target.BaseURL, o.allowInsecureHTTP); err != nil {
+		return nil, stop, usageErr(err)
+	}
+	if o.allowInsecureHTTP && transport.CheckPlainHTTP(target.BaseURL, false) != nil {
+		warnings = append(warnings, "credentials were sent over plain http (--allow-insecure-http)")
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, "harness: WARNING:", w)
+	}
+	return warnings, stop, nil
+}
+
+// runExit maps the end of a run that executed to its error and exit code:
+// an interruption first (128+signal), then a report that could not be
+// written (werr, exit 2), then a failed required check or a run that
+// --fail-fast stopped (exit 1); nil if the run passed.
+func runExit(ctx context.Context, run report.Run, werr error) error {
 	switch {
 	case ctx.Err() != nil:
 		msg := "interrupted: the reports hold the checks that ran; the rest are \"not run\""
@@ -288,7 +315,7 @@ func runChecks(ctx context.Context, e env, flags *pflag.FlagSet, o runOptions) e
 		return usageErr(werr)
 	case run.Failed():
 		return &exitError{code: exitFailed}
-	case res.Stopped != "":
+	case run.Stopped != "":
 		// --fail-fast stops only at a failed required check; a waiver
 		// of that check does not make the unrun ones pass.
 		return &exitError{exitFailed, errors.New("--fail-fast stopped the run before every check ran")}

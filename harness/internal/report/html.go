@@ -44,12 +44,6 @@ type htmlFailure struct {
 	Summary, Transcript string
 }
 
-type htmlCountRow struct {
-	Name  string
-	Cells []int
-	Total int
-}
-
 type htmlMatrixRow struct {
 	Area  string
 	Cells [][]htmlCheck // one list per severity
@@ -59,7 +53,7 @@ type htmlPage struct {
 	Run
 	Failed     bool
 	Outcomes   []Outcome
-	CountRows  []htmlCountRow
+	CountRows  []countRow
 	Severities []string
 	Legend     []htmlLegendEntry
 	Matrix     []htmlMatrixRow
@@ -80,23 +74,11 @@ func WriteHTML(w io.Writer, r Run) error {
 			break
 		}
 	}
+	page.Outcomes, page.CountRows = countTable(r)
 	for _, o := range outcomeOrder {
-		if o == Passed || o == Failed || r.Count("", o) > 0 {
-			page.Outcomes = append(page.Outcomes, o)
-		}
 		if r.Count("", o) > 0 {
 			page.Legend = append(page.Legend, htmlLegendEntry{Outcome: o, Symbol: outcomeSymbols[o]})
 		}
-	}
-	for _, sev := range append(append([]string(nil), severities...), "") {
-		row := htmlCountRow{Name: sev, Total: r.countSeverity(sev)}
-		if sev == "" {
-			row.Name = "all"
-		}
-		for _, o := range page.Outcomes {
-			row.Cells = append(row.Cells, r.Count(sev, o))
-		}
-		page.CountRows = append(page.CountRows, row)
 	}
 	areaIndex := map[string]int{}
 	for i, c := range r.Checks {

@@ -5,9 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -373,4 +377,125 @@ func TestWriteJUnit_severalScenarios(t *testing.T) {
 	if tc.SystemOut != wantOut {
 		t.Errorf("system-out %q, want %q", tc.SystemOut, wantOut)
 	}
+}
+
+// TestReports_countRowsAddUp checks that in the summary and the HTML
+// report, the count table's rows above "all" add up to it, cell by cell,
+// when some checks have no severity tag (a team's --features scenarios):
+// they get a "-" row of their own.
+func TestReports_countRowsAddUp(t *testing.T) {
+	tests := []struct {
+		name     string
+		severity []string // one check per entry, passed if even, failed if odd
+		wantDash bool
+	}{
+		{name: "every check has a severity", severity: []string{"security", "conformance", "advisory"}, wantDash: false},
+		{name: "some checks without one", severity: []string{"security", "", "conformance", ""}, wantDash: true},
+		{name: "no check has one", severity: []string{"", ""}, wantDash: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var checks []runner.CheckResult
+			for i, sev := range tt.severity {
+				v := runner.Passed
+				if i%2 == 1 {
+					v = runner.Failed
+				}
+				id := fmt.Sprintf("X%02d", i)
+				checks = append(checks, runner.CheckResult{Meta: runner.Meta{CheckID: id, Severity: sev}, Verdict: v,
+					Scenarios: []runner.ScenarioResult{{Name: id + " x", Verdict: v}}})
+			}
+			r := report.Build("http://t", checks, report.Catalog{}, nil)
+			var sum, html bytes.Buffer
+			if err := report.WriteSummary(&sum, r); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteHTML(&html, r); err != nil {
+				t.Fatal(err)
+			}
+			reports := map[string]map[string][]int{
+				"summary": summaryCounts(t, sum.String()),
+				"html":    htmlCounts(t, html.String()),
+			}
+			for name, rows := range reports {
+				if _, ok := rows["-"]; ok != tt.wantDash {
+					t.Errorf("%s: a \"-\" row: %v, want %v: %v", name, ok, tt.wantDash, rows)
+				}
+				all, ok := rows["all"]
+				if !ok {
+					t.Fatalf("%s: no \"all\" row: %v", name, rows)
+				}
+				if got := all[len(all)-1]; got != len(checks) {
+					t.Errorf("%s: all total %d, want %d", name, got, len(checks))
+				}
+				sum := make([]int, len(all))
+				for sev, cells := range rows {
+					if sev == "all" {
+						continue
+					}
+					if len(cells) != len(all) {
+						t.Fatalf("%s: row %q has %d cells, \"all\" %d", name, sev, len(cells), len(all))
+					}
+					for i, n := range cells {
+						sum[i] += n
+					}
+				}
+				if !slices.Equal(sum, all) {
+					t.Errorf("%s: rows add up to %v, \"all\" is %v", name, sum, all)
+				}
+			}
+		})
+	}
+}
+
+// summaryCounts reads the summary's count table: the numbers of each row,
+// by the row's name.
+func summaryCounts(t *testing.T, summary string) map[string][]int {
+	t.Helper()
+	rows := map[string][]int{}
+	in := false
+	for line := range strings.Lines(summary) {
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) > 0 && fields[0] == "SEVERITY":
+			in = true
+		case in && len(fields) == 0:
+			return rows
+		case in:
+			rows[fields[0]] = atois(t, fields[1:])
+		}
+	}
+	return rows
+}
+
+var htmlCountRow = regexp.MustCompile(`<tr><td>([^<]*)</td>((?:<td>\d+</td>)+)</tr>`)
+
+// htmlCounts reads the HTML report's count table: the numbers of each row,
+// by the row's name.
+func htmlCounts(t *testing.T, html string) map[string][]int {
+	t.Helper()
+	start := strings.Index(html, "<h2>Counts</h2>")
+	end := strings.Index(html, "<h2>Checks by area")
+	if start < 0 || end < start {
+		t.Fatalf("html report has no count table:\n%s", html)
+	}
+	rows := map[string][]int{}
+	for _, m := range htmlCountRow.FindAllStringSubmatch(html[start:end], -1) {
+		cells := strings.Split(strings.TrimSuffix(strings.TrimPrefix(m[2], "<td>"), "</td>"), "</td><td>")
+		rows[m[1]] = atois(t, cells)
+	}
+	return rows
+}
+
+func atois(t *testing.T, ss []string) []int {
+	t.Helper()
+	var ns []int
+	for _, s := range ss {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			t.Fatalf("count %q: %v", s, err)
+		}
+		ns = append(ns, n)
+	}
+	return ns
 }

@@ -42,46 +42,22 @@ func WriteSummary(w io.Writer, r Run) error {
 	return err
 }
 
-// writeCounts writes a severity by outcome table; outcomes no check has
-// are left out, except passed and failed.
+// writeCounts writes the count table of countTable: severity by outcome.
 func writeCounts(w io.Writer, r Run) error {
-	var cols []Outcome
-	for _, o := range outcomeOrder {
-		if o == Passed || o == Failed || r.Count("", o) > 0 {
-			cols = append(cols, o)
-		}
-	}
-	rows := severities
-	if r.countSeverity("-") > 0 {
-		rows = append(append([]string(nil), rows...), "-")
-	}
+	cols, rows := countTable(r)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := []string{"SEVERITY"}
 	for _, o := range cols {
 		header = append(header, strings.ToUpper(string(o)))
 	}
 	fmt.Fprintln(tw, strings.Join(append(header, "TOTAL"), "\t")+"\t")
-	for _, sev := range append(rows, "") {
-		name := sev
-		if sev == "" {
-			name = "all"
+	for _, row := range rows {
+		line := []string{row.Name}
+		for _, n := range row.Cells {
+			line = append(line, fmt.Sprint(n))
 		}
-		line := []string{name}
-		for _, o := range cols {
-			line = append(line, fmt.Sprint(r.Count(sev, o)))
-		}
-		line = append(line, fmt.Sprint(r.countSeverity(sev)))
+		line = append(line, fmt.Sprint(row.Total))
 		fmt.Fprintln(tw, strings.Join(line, "\t")+"\t")
 	}
 	return tw.Flush()
-}
-
-func (r Run) countSeverity(sev string) int {
-	n := 0
-	for _, c := range r.Checks {
-		if sev == "" || severity(c) == sev {
-			n++
-		}
-	}
-	return n
 }
