@@ -19,19 +19,18 @@ import (
 // mintedLifetime is the exp of a correctly minted token, from now.
 const mintedLifetime = 10 * time.Minute
 
-// mint signs a token like the target's own, changed by edit.
+// mint signs a token like the target's own, changed by edit. It is the
+// one minting path: the keyed checks and the QA vocabulary both use it.
+// Every token gets a jti of its own, since a target that detects replay
+// would refuse a second token with the same one.
 func (s *Suite) mint(edit func(header, claims map[string]any)) (string, error) {
 	sk := s.target.SigningKey
-	if sk == nil {
+	if sk == nil || s.signKey == nil {
 		return "", fmt.Errorf("%w: no signing key in the profile", ErrUnmetNeed)
 	}
 	sample := s.probe.sample
 	if sample == nil {
 		return "", fmt.Errorf("%w: the target's access tokens are not JWTs", ErrUnmetNeed)
-	}
-	key, err := jwtforge.SigningKey(sk.Alg, sk.Key.Reveal())
-	if err != nil {
-		return "", err
 	}
 	header, claims := sample.HeaderCopy(), sample.ClaimsCopy()
 	if sk.KeyID != "" {
@@ -58,7 +57,7 @@ func (s *Suite) mint(edit func(header, claims map[string]any)) (string, error) {
 	if edit != nil {
 		edit(header, claims)
 	}
-	return jwtforge.Mint(sk.Alg, key, header, claims)
+	return jwtforge.Mint(sk.Alg, s.signKey, header, claims)
 }
 
 // mintSanity is F23 as a precondition: a correctly minted token must open

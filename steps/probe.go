@@ -27,6 +27,8 @@ type probe struct {
 	// clockOffset is the target's clock minus the runner's, from the Date
 	// header of the login response (DESIGN.md note 4).
 	clockOffset time.Duration
+	// refreshSeen is whether the login response held a refresh token.
+	refreshSeen bool
 	metadata    []byte // RFC 8414 metadata document; nil if none
 	jwks        []jwtforge.JWK
 }
@@ -55,6 +57,28 @@ func (s *Suite) Probe(ctx context.Context) error {
 }
 
 func (s *Suite) runProbe(ctx context.Context) error {
+	if err := s.learnSample(ctx); err != nil {
+		return err
+	}
+	caps := &s.target.Capabilities
+	setIfUnknown(&caps.Refresh, s.probe.refreshSeen)
+	s.probeMetadata(ctx, s.newScenario())
+	if caps.Scopes == nil && s.target.ScopedUser != nil && s.target.ScopedPath != "" {
+		setIfUnknown(&caps.Scopes, true)
+	}
+	return nil
+}
+
+// learnSample logs in once per suite and learns from it the sample token
+// and the target's clock, and nothing about the target's capabilities:
+// minting needs the first two, and a scenario that mints must not change
+// what the others are skipped for. Probe runs it first.
+func (s *Suite) learnSample(ctx context.Context) error {
+	s.sampleOnce.Do(func() { s.sampleErr = s.runSample(ctx) })
+	return s.sampleErr
+}
+
+func (s *Suite) runSample(ctx context.Context) error {
 	st := s.newScenario()
 	before := time.Now()
 	token, lifetime, err := st.login(ctx)
@@ -74,16 +98,10 @@ func (s *Suite) runProbe(ctx context.Context) error {
 		}
 	}
 	refresh := st.json("refresh_token")
-	caps := &s.target.Capabilities
-	setIfUnknown(&caps.Refresh, refresh.Type == gjson.String && refresh.String() != "")
+	p.refreshSeen = refresh.Type == gjson.String && refresh.String() != ""
 	s.mu.Lock()
 	s.token, s.tokenExp = token, p.sampleExp
 	s.mu.Unlock()
-
-	s.probeMetadata(ctx, st)
-	if caps.Scopes == nil && s.target.ScopedUser != nil && s.target.ScopedPath != "" {
-		setIfUnknown(&caps.Scopes, true)
-	}
 	return nil
 }
 

@@ -34,10 +34,16 @@ type Suite struct {
 	// secrets knows every secret of the run: the profile's, and every
 	// token any scenario, the probe or the preflight obtained.
 	secrets Redactor
+	// signKey is the profile's signing key as jwtforge.Mint takes it,
+	// parsed once by New; nil when the profile gives none.
+	signKey any
 
 	mu       sync.Mutex
 	token    string
 	tokenExp time.Time
+
+	sampleOnce sync.Once // the probe's login, which minting also needs
+	sampleErr  error
 
 	probeOnce sync.Once
 	probeErr  error
@@ -60,10 +66,11 @@ func New(t Target) (*Suite, error) {
 	if err != nil {
 		return nil, err
 	}
+	var signKey any
 	if k := t.SigningKey; k != nil {
 		// An unusable key is the profile's problem, not the target's: say so
 		// now rather than fail every check that mints a token.
-		if _, err := jwtforge.SigningKey(k.Alg, k.Key.Reveal()); err != nil {
+		if signKey, err = jwtforge.SigningKey(k.Alg, k.Key.Reveal()); err != nil {
 			return nil, fmt.Errorf("target: %w", err)
 		}
 	}
@@ -84,7 +91,7 @@ func New(t Target) (*Suite, error) {
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}))
-	s := &Suite{target: t, declared: t.Capabilities, http: client}
+	s := &Suite{target: t, declared: t.Capabilities, http: client, signKey: signKey}
 	s.learnProfileSecrets()
 	return s, nil
 }

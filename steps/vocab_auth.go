@@ -9,11 +9,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"github.com/tidwall/gjson"
 )
 
@@ -158,25 +156,25 @@ func decodeSegment(seg string) (map[string]any, error) {
 }
 
 func (v *vocab) expiredToken(ctx context.Context, n int, unit string) error {
-	ago := duration(n, unit)
-	return v.mint(ctx, func(c map[string]any, now time.Time, lifetime time.Duration) {
-		exp := now.Add(-ago)
-		setTimes(c, exp.Add(-lifetime), exp)
+	ago := int64(duration(n, unit).Seconds())
+	return v.mint(ctx, func(c map[string]any, now int64) {
+		exp := now - ago
+		setTimes(c, exp-int64(mintedLifetime.Seconds()), exp)
 	})
 }
 
 func (v *vocab) notYetValidToken(ctx context.Context, n int, unit string) error {
-	in := duration(n, unit)
-	return v.mint(ctx, func(c map[string]any, now time.Time, lifetime time.Duration) {
-		nbf := now.Add(in)
-		setTimes(c, nbf, nbf.Add(lifetime))
-		c["iat"] = now.Unix()
+	in := int64(duration(n, unit).Seconds())
+	return v.mint(ctx, func(c map[string]any, now int64) {
+		nbf := now + in
+		setTimes(c, nbf, nbf+int64(mintedLifetime.Seconds()))
+		c["iat"] = now
 	})
 }
 
-// setTimes sets iat and nbf to from and exp to until.
-func setTimes(c map[string]any, from, until time.Time) {
-	c["iat"], c["nbf"], c["exp"] = from.Unix(), from.Unix(), until.Unix()
+// setTimes sets iat and nbf to from and exp to until, in seconds.
+func setTimes(c map[string]any, from, until int64) {
+	c["iat"], c["nbf"], c["exp"] = from, from, until
 }
 
 func duration(n int, unit string) time.Duration {
@@ -185,107 +183,27 @@ func duration(n int, unit string) time.Duration {
 }
 
 // mint signs, with the profile's key, a copy of a real token of the valid
-// user whose times edit changes, and makes it the current token. Copying a
-// real token keeps iss, aud, sub, scope and typ as the target expects, so
-// that only the times are wrong.
-//
-// TODO(#4): move to jwtforge once that package lands; this is the minimum
-// the vocabulary needs.
-func (v *vocab) mint(ctx context.Context, edit func(c map[string]any, now time.Time, lifetime time.Duration)) error {
-	key := v.st.suite.target.SigningKey
-	if key == nil {
+// user whose times edit changes, and makes it the current token. It goes
+// through Suite.mint, so the copy keeps sub, scope and typ as the target
+// expects, takes the profile's issuer and audience, gets a jti of its own
+// and is stamped on the target's clock (now, in seconds): only the times
+// are wrong.
+func (v *vocab) mint(ctx context.Context, edit func(c map[string]any, now int64)) error {
+	s := v.st.suite
+	if s.target.SigningKey == nil {
 		return errors.New("minting a token needs the target's signing key: tag the scenario @needs-key so it is skipped")
 	}
-	real, err := v.st.suite.accessToken(ctx, v.st)
-	if err != nil {
+	// The probe's login learns the real token to copy and the target's
+	// clock, once per suite; in a run the preflight has done it already.
+	if err := s.learnSample(ctx); err != nil {
 		return fmt.Errorf("get a token to copy: %w", err)
 	}
-	parts := strings.Split(real, ".")
-	if len(parts) != 3 {
-		return errors.New("the target's access token is not a signed JWT, so none can be minted like it")
-	}
-	header, err := decodeSegment(parts[0])
+	now := s.targetNow().Unix()
+	signed, err := s.mint(func(_, c map[string]any) { edit(c, now) })
 	if err != nil {
-		return fmt.Errorf("read the target's token header: %w", err)
-	}
-	claims, err := decodeSegment(parts[1])
-	if err != nil {
-		return fmt.Errorf("read the target's token claims: %w", err)
-	}
-
-	lifetime := 15 * time.Minute
-	if exp, iat := claimInt(claims["exp"]), claimInt(claims["iat"]); exp > iat && iat > 0 {
-		lifetime = time.Duration(exp-iat) * time.Second
-	}
-	edit(claims, time.Now(), lifetime)
-	if _, ok := claims["jti"]; ok {
-		claims["jti"] = v.st.marker + "-minted"
-	}
-	signed, err := sign(key, header, claims)
-	if err != nil {
-		return err
+		return fmt.Errorf("mint a token like the target's: %w", err)
 	}
 	v.st.token = signed
 	v.st.redact.Add(signed)
 	return nil
-}
-
-func claimInt(c any) int64 {
-	n, _ := c.(json.Number)
-	i, _ := strconv.ParseInt(string(n), 10, 64)
-	return i
-}
-
-// sign signs claims with key, keeping the typ and kid of header unless
-// the profile names a kid.
-func sign(key *SigningKey, header, claims map[string]any) (string, error) {
-	method := jwt.GetSigningMethod(key.Alg)
-	if method == nil || key.Alg == "none" {
-		return "", fmt.Errorf("signing key: unknown algorithm %q", key.Alg)
-	}
-	signKey, err := parseSigningKey(key)
-	if err != nil {
-		return "", err
-	}
-	tok := jwt.NewWithClaims(method, jwt.MapClaims(claims))
-	for _, h := range []string{"typ", "kid"} {
-		if value, ok := header[h]; ok {
-			tok.Header[h] = value
-		}
-	}
-	if key.KeyID != "" {
-		tok.Header["kid"] = key.KeyID
-	}
-	signed, err := tok.SignedString(signKey)
-	if err != nil {
-		return "", fmt.Errorf("sign with %s: %w", key.Alg, err)
-	}
-	return signed, nil
-}
-
-// parseSigningKey returns the key golang-jwt wants for key.Alg: the secret
-// bytes for HMAC, a parsed PEM private key otherwise.
-func parseSigningKey(key *SigningKey) (any, error) {
-	raw := []byte(key.Key.Reveal())
-	var (
-		k   any
-		err error
-	)
-	switch {
-	case strings.HasPrefix(key.Alg, "HS"):
-		return raw, nil
-	case strings.HasPrefix(key.Alg, "RS"), strings.HasPrefix(key.Alg, "PS"):
-		k, err = jwt.ParseRSAPrivateKeyFromPEM(raw)
-	case strings.HasPrefix(key.Alg, "ES"):
-		k, err = jwt.ParseECPrivateKeyFromPEM(raw)
-	case key.Alg == "EdDSA":
-		k, err = jwt.ParseEdPrivateKeyFromPEM(raw)
-	default:
-		return nil, fmt.Errorf("signing key: algorithm %q is not supported", key.Alg)
-	}
-	if err != nil {
-		// The parse error names no key material, only what was wrong.
-		return nil, fmt.Errorf("signing key for %s: %w", key.Alg, err)
-	}
-	return k, nil
 }
