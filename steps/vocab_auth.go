@@ -94,8 +94,9 @@ func (v *vocab) useRefreshToken(ctx context.Context) error {
 	if v.refresh == "" {
 		return errors.New("no refresh token in this scenario: the login of \"I am authenticated as …\" returned none (tag the scenario @needs-refresh)")
 	}
-	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {v.refresh}}
-	r := request{method: http.MethodPost, path: v.st.suite.target.TokenPath, form: form.Encode()}
+	// With the profile's client authentication, like the login: a refresh
+	// token is bound to the client it was issued to (RFC 6749 §6).
+	r := v.st.tokenRequest(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {v.refresh}})
 	if err := v.st.send(ctx, r); err != nil {
 		return fmt.Errorf("refresh: %w", err)
 	}

@@ -185,7 +185,7 @@ func (f *fakeAPI) listOrders(w http.ResponseWriter, _ *http.Request, sub string)
 			out = append(out, o)
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, map[string][]order{"orders": out})
 }
 
 func (f *fakeAPI) createOrder(w http.ResponseWriter, r *http.Request, sub string) {

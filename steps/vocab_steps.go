@@ -153,7 +153,7 @@ var vocabSteps = []vocabStep{
 	{StepDoc{
 		Keyword: KeywordThen, Pattern: `^the JSON field "([^"]*)" should have (\d+) items?$`,
 		Description: "The JSON value at this gjson path is an array of this length; \"@this\" is the whole body.",
-		Example:     `the JSON field "@this" should have 0 items`,
+		Example:     `the JSON field "orders" should have 0 items`,
 	}, func(v *vocab) any { return v.fieldHasItems }},
 	{StepDoc{
 		Keyword: KeywordThen, Pattern: `^the response body should contain "([^"]*)"$`,

@@ -96,7 +96,7 @@ Feature: Orders
     Given the request query parameter "limit" is "10"
     When I send a GET request to "/orders"
     Then the response status should be 200
-    And the JSON field "@this" should be of type array
+    And the JSON field "orders" should be of type array
 
   @Q09 @conformance @needs-second-user
   Scenario: Q09 a token kept by name still works after switching user

@@ -5,7 +5,7 @@ Feature: Vocabulary steps the worked examples do not show
     Given I am authenticated as the scoped user
     When I send a GET request to "/orders"
     Then the response status should be 200
-    And the JSON field "@this" should have 0 items
+    And the JSON field "orders" should have 0 items
 
   Scenario: a token without exp is refused
     Given I am authenticated as the valid user
@@ -28,7 +28,7 @@ Feature: Vocabulary steps the worked examples do not show
     Given I am authenticated as the valid user
     When I send a GET request to "{{profile.base_url}}/orders"
     Then the response status should be 200
-    And the JSON field "@this" should be of type array
+    And the JSON field "orders" should be of type array
 
   Scenario: the built-in and QA placeholders meet
     Given a valid access token

@@ -22,22 +22,22 @@ Feature: Every assertion of the vocabulary can fail
     Then the header "Content-Type" should contain "text/html"
 
   Scenario: JSON equal
-    Then the JSON field "@this" should equal "x"
+    Then the JSON field "orders" should equal "x"
 
   Scenario: JSON literal
-    Then the JSON field "#" should be 1
+    Then the JSON field "orders.#" should be 1
 
   Scenario: JSON match
-    Then the JSON field "#" should match "^[1-9]$"
+    Then the JSON field "orders.#" should match "^[1-9]$"
 
   Scenario: JSON type
-    Then the JSON field "@this" should be of type object
+    Then the JSON field "orders" should be of type object
 
   Scenario: JSON exists
-    Then the JSON field "0.id" should exist
+    Then the JSON field "orders.0.id" should exist
 
   Scenario: JSON items
-    Then the JSON field "@this" should have 2 items
+    Then the JSON field "orders" should have 2 items
 
   Scenario: body contains
     Then the response body should contain "widget"
