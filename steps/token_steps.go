@@ -64,8 +64,14 @@ func (st *scenario) requestTokenForScope(ctx context.Context, scope string) erro
 }
 
 func (st *scenario) statusShouldBeEither(a, b int) error {
-	if st.last == nil || (st.last.status != a && st.last.status != b) {
-		return st.mismatch(fmt.Sprintf("status %d or %d", a, b), st.lastStatus())
+	return st.statusShouldBeIn([]int{a, b}, fmt.Sprintf("status %d or %d", a, b))
+}
+
+// statusShouldBeIn checks the latest status against the accepted codes;
+// expected names them for the finding.
+func (st *scenario) statusShouldBeIn(want []int, expected string) error {
+	if st.last == nil || !slices.Contains(want, st.last.status) {
+		return st.mismatch(expected, st.lastStatus())
 	}
 	return nil
 }

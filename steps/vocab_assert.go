@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -24,10 +23,7 @@ func (v *vocab) statusOneOf(list string) error {
 		}
 		want = append(want, code)
 	}
-	if v.st.last == nil || !slices.Contains(want, v.st.last.status) {
-		return v.st.mismatch("status one of "+list, v.st.lastStatus())
-	}
-	return nil
+	return v.st.statusShouldBeIn(want, "status one of "+list)
 }
 
 func (v *vocab) statusClass(digit string) error {
@@ -144,12 +140,8 @@ func (v *vocab) fieldHasType(path, typ string) error {
 	return nil
 }
 
-func (v *vocab) fieldExists(path string) error {
-	if got := v.st.json(path); !got.Exists() {
-		return v.st.mismatch(fmt.Sprintf("a JSON field %q", path), describe(got))
-	}
-	return nil
-}
+// fieldExists is the QA spelling of the catalogue's "should be present".
+func (v *vocab) fieldExists(path string) error { return v.st.fieldShouldBePresent(path) }
 
 func (v *vocab) fieldHasItems(path string, n int) error {
 	got := v.st.json(path)
